@@ -1,0 +1,52 @@
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { EnvironmentVariables } from './config/env.validation';
+import { useJsonBodies } from './http/body-parsing';
+import { OutboxJobRunner, OUTBOX_TOPICS } from './modules/outbox';
+
+/** The HTTP application (APP_ROLE all or api), not yet listening. */
+export async function createHttpApp(env: EnvironmentVariables): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(env), { bodyParser: false, bufferLogs: true, abortOnError: false });
+  return configureHttpApp(app, env);
+}
+
+/** Body limits, logging, OpenAPI and shutdown hooks; then init. Shared with tests that override providers. */
+export async function configureHttpApp(app: INestApplication, env: EnvironmentVariables): Promise<INestApplication> {
+  app.useLogger(app.get(Logger));
+  useJsonBodies(app);
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Volna')
+      .setDescription('Lead intake: webhooks, webchat, admin API')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  assertEveryTopicHasHandler(app, env);
+  return app;
+}
+
+/** Processors and the outbox relay only (APP_ROLE worker): no HTTP. */
+export async function createWorkerContext(env: EnvironmentVariables): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(env), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+  assertEveryTopicHasHandler(app, env);
+  return app;
+}
+
+/** A topic without a processor would pile up silently: refuse to start instead. */
+function assertEveryTopicHasHandler(app: INestApplicationContext, env: EnvironmentVariables): void {
+  if (env.APP_ROLE === 'api') return;
+  const handled = app.get(OutboxJobRunner).topicsWithHandler;
+  const missing = OUTBOX_TOPICS.filter((topic) => !handled.has(topic));
+  if (missing.length > 0) throw new Error(`no processor for outbox topics: ${missing.join(', ')}`);
+}

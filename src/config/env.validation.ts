@@ -1,0 +1,159 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidateIf,
+  ValidationError,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  validateSync,
+} from 'class-validator';
+import { IANAZone } from 'luxon';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+export const CRM_PROVIDERS = ['local', 'bitrix24', 'amocrm'] as const;
+export type CrmProvider = (typeof CRM_PROVIDERS)[number];
+export const BUSINESS_PRESETS = ['salon', 'clinic', 'autoservice', 'fitness', 'education'] as const;
+export type BusinessPreset = (typeof BUSINESS_PRESETS)[number];
+
+@ValidatorConstraint({ name: 'ianaZone' })
+class IsIanaZone implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && IANAZone.isValidZone(value);
+  }
+  defaultMessage(): string {
+    return 'must be an IANA time zone such as Asia/Krasnoyarsk';
+  }
+}
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase());
+
+/**
+ * Every environment variable the service reads. Secrets of a vendor are required only when that vendor is
+ * switched on. A bad value stops start-up with one line per problem.
+ */
+export class EnvironmentVariables {
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/.+\/[^/?]+/, { message: 'must be a postgres:// URL with a database name' })
+  DATABASE_URL = 'postgres://postgres:postgres@localhost:5432/volna';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://localhost:6379';
+
+  @IsIn(APP_ROLES, { message: `must be one of ${APP_ROLES.join(', ')}` })
+  APP_ROLE: AppRole = 'all';
+
+  @IsString() @MinLength(16, { message: 'must be set to a secret of at least 16 characters' })
+  ADMIN_API_TOKEN!: string;
+
+  @Validate(IsIanaZone)
+  TZ_BUSINESS = 'Asia/Krasnoyarsk';
+
+  @IsOptional() @IsUrl(URL_OPTIONS)
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsIn(BUSINESS_PRESETS, { message: `must be one of ${BUSINESS_PRESETS.join(', ')}` })
+  BUSINESS_PRESET: BusinessPreset = 'salon';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  // CRM
+  @IsIn(CRM_PROVIDERS, { message: `must be one of ${CRM_PROVIDERS.join(', ')}` })
+  CRM_PROVIDER: CrmProvider = 'local';
+
+  @ValidateIf((env: EnvironmentVariables) => env.CRM_PROVIDER === 'bitrix24' || env.BITRIX24_WEBHOOK_URL !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'must be the incoming-webhook URL https://<portal>/rest/<user>/<code>/' })
+  BITRIX24_WEBHOOK_URL?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.CRM_PROVIDER === 'amocrm' || env.AMOCRM_BASE_URL !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'must be the account URL https://<subdomain>.amocrm.ru' })
+  AMOCRM_BASE_URL?: string;
+
+  // Provider base URLs: point adapters at fakes or proxies.
+  @IsOptional() @IsUrl(URL_OPTIONS) TELEGRAM_API_BASE?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) WHATSAPP_GRAPH_BASE?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) INSTAGRAM_GRAPH_BASE?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) VK_API_BASE?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) OPENAI_BASE_URL?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) SMS_API_BASE?: string;
+
+  // Delivery: retry policy, outbox relay, dead letters, workers.
+  @Transform(toInt) @IsInt() @Min(0) @Max(20)
+  RETRY_ATTEMPTS = 3;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RETRY_BASE_MS = 1000;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsNumber() @Min(1)
+  RETRY_FACTOR = 4;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  RETRY_MAX_DELAY_MS = 30000;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsNumber() @Min(0) @Max(1)
+  RETRY_JITTER_RATIO = 0.2;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  DLQ_RETENTION_DAYS = 7;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  OUTBOX_LEASE_MS = 30000;
+
+  @Transform(toInt) @IsInt() @Min(50)
+  OUTBOX_SWEEP_INTERVAL_MS = 5000;
+
+  @Transform(toInt) @IsInt() @Min(500)
+  QUEUE_LOCK_DURATION_MS = 30000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  QUEUE_CONCURRENCY = 10;
+
+  /** Key prefix of the queues, so several instances can share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1 to 32 letters, digits, "-" or "_"' })
+  QUEUE_PREFIX = 'volna';
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATIONS_RUN = true;
+}
+
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  const shown = /TOKEN|SECRET|PASSWORD|KEY|URL/.test(error.property) ? '' : ` (got "${String(error.value)}")`;
+  return `${error.property}: ${reasons}${error.value === undefined ? ' (not set)' : shown}`;
+}
+
+/** Validates raw environment variables; throws EnvironmentError listing every problem. */
+export function validateEnvironment(raw: Record<string, string | undefined>): EnvironmentVariables {
+  // An empty variable counts as unset, so compose files can pass `FOO=` without breaking defaults.
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
+  const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) throw new EnvironmentError(errors.map(describe));
+  return env;
+}

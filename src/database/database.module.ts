@@ -1,0 +1,31 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnvironmentVariables } from '../config/env.validation';
+import { UnitOfWork } from '../shared/unit-of-work';
+import { prepareDatabase } from './prepare-database';
+import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [EnvironmentVariables],
+      useFactory: async (env: EnvironmentVariables) => {
+        if (env.MIGRATIONS_RUN) await prepareDatabase(env.DATABASE_URL);
+        return {
+          type: 'postgres' as const,
+          url: env.DATABASE_URL,
+          synchronize: false,
+          migrationsRun: false,
+          autoLoadEntities: true,
+          extra: { max: 20, connectionTimeoutMillis: 5000 },
+          retryAttempts: 3,
+          retryDelay: 1000,
+        };
+      },
+    }),
+  ],
+  providers: [TypeOrmUnitOfWork, { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork }],
+  exports: [TypeOrmUnitOfWork, UnitOfWork],
+})
+export class DatabaseModule {}

@@ -1,0 +1,59 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../shared/domain-error';
+import { PROBLEM_CONTENT_TYPE, problem, type ProblemDetails } from './problem-details';
+import { RequestValidationError } from './request-validation.error';
+
+/** Domain error codes and the HTTP status each maps to; anything unknown is a 500. */
+const STATUS_BY_CODE: Record<string, number> = {
+  'REQUEST.INVALID': HttpStatus.BAD_REQUEST,
+  'COMMON.NOT_FOUND': HttpStatus.NOT_FOUND,
+};
+
+/** Every error leaves as application/problem+json; no stack trace or internal message reaches the client. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemDetailsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const body = { ...this.toProblem(exception), instance: request.originalUrl?.split('?')[0] };
+    const unexpected = !(exception instanceof HttpException) && !(exception instanceof DomainError && body.status < 500);
+    if (unexpected) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (response.headersSent) return;
+    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof RequestValidationError) {
+      return problem(400, 'validation', 'Invalid request', exception.message, { errors: exception.fields });
+    }
+    if (exception instanceof DomainError) {
+      const status = STATUS_BY_CODE[exception.code] ?? 500;
+      const slug = exception.code.toLowerCase().replace(/_/g, '-');
+      return problem(status, slug, titleOf(status), status < 500 ? exception.message : 'Something went wrong on our side.');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const detail = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      const extra = typeof response === 'object' && response !== null && 'problem' in response ? (response as { problem: object }).problem : {};
+      return problem(status, slugOf(status), titleOf(status), detail, extra);
+    }
+    return problem(500, 'internal', titleOf(500), 'Something went wrong on our side. The request can be retried.');
+  }
+}
+
+function titleOf(status: number): string {
+  return (HttpStatus[status] ?? 'Error')
+    .toString()
+    .toLowerCase()
+    .replace(/_/g, ' ')
+    .replace(/^./, (c) => c.toUpperCase());
+}
+
+function slugOf(status: number): string {
+  return (HttpStatus[status] ?? 'error').toString().toLowerCase().replace(/_/g, '-');
+}

@@ -1,0 +1,14 @@
+import { Processor } from '@nestjs/bullmq';
+import { OutboxProcessor, type OutboxPayloads } from '../../../outbox';
+import { SendReplyUseCase } from '../../application/send-reply.use-case';
+
+@Processor('reply.send', { autorun: false })
+export class ReplySendProcessor extends OutboxProcessor<OutboxPayloads['reply.send']> {
+  constructor(private readonly sendReply: SendReplyUseCase) {
+    super();
+  }
+
+  handle(payload: OutboxPayloads['reply.send']): Promise<void> {
+    return this.sendReply.execute(payload.messageId);
+  }
+}

@@ -1,0 +1,2 @@
+export { ChannelsModule } from './channels.module';
+export { ReceiveInboundMessageUseCase } from './application/receive-inbound-message.use-case';

@@ -1,0 +1,2 @@
+export { CrmModule } from './crm.module';
+export { CrmGateway, type CrmLeadRef } from './ports/crm-gateway.port';

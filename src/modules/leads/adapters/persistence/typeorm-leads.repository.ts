@@ -1,0 +1,313 @@
+import { Injectable } from '@nestjs/common';
+import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
+import type { Channel } from '../../domain/channel';
+import type { LeadAssessment, LeadForCrm, LeadStatus, LeadView } from '../../domain/lead';
+import type { InboundMessage, MessageStatus, StoredMessage } from '../../domain/message';
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  contact_id: string;
+  channel: Channel;
+  external_thread_id: string;
+  direction: 'in' | 'out';
+  text: string;
+  status: MessageStatus;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+const toMessage = (row: MessageRow): StoredMessage => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  contactId: row.contact_id,
+  channel: row.channel,
+  threadId: row.external_thread_id,
+  direction: row.direction,
+  text: row.text,
+  status: row.status,
+  createdAt: row.created_at,
+  sentAt: row.sent_at,
+});
+
+const MESSAGE_SELECT = `
+  SELECT m.id, m.conversation_id, c.contact_id, m.channel, c.external_thread_id, m.direction, m.text, m.status,
+         m.created_at, m.sent_at
+  FROM messages m JOIN conversations c ON c.id = m.conversation_id`;
+
+/** SQL for contacts, conversations, messages and leads. Joins the caller's transaction when there is one. */
+@Injectable()
+export class TypeOrmLeadsRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  private query<T>(sql: string, params: unknown[] = []): Promise<T> {
+    return this.uow.manager().query(sql, params) as Promise<T>;
+  }
+
+  async findContactByIdentity(channel: Channel, externalId: string): Promise<string | null> {
+    const rows = await this.query<Array<{ contact_id: string }>>(
+      'SELECT contact_id FROM contact_identities WHERE channel = $1 AND external_id = $2',
+      [channel, externalId],
+    );
+    return rows[0]?.contact_id ?? null;
+  }
+
+  async findContactByPhone(phone: string): Promise<string | null> {
+    const rows = await this.query<Array<{ id: string }>>('SELECT id FROM contacts WHERE phone_e164 = $1', [phone]);
+    return rows[0]?.id ?? null;
+  }
+
+  /** Creates a contact; a concurrent insert of the same phone yields that contact instead. */
+  async insertContact(name: string | null, phone: string | null): Promise<string> {
+    const [row] = await this.query<Array<{ id: string }>>(
+      `INSERT INTO contacts (name, phone_e164) VALUES ($1, $2)
+       ON CONFLICT (phone_e164) DO UPDATE SET updated_at = now() RETURNING id`,
+      [name, phone],
+    );
+    return row.id;
+  }
+
+  /** Links (channel, external id) to the contact; returns the contact the identity belongs to after all. */
+  async attachIdentity(channel: Channel, externalId: string, contactId: string): Promise<string> {
+    const inserted = await this.query<unknown[]>(
+      `INSERT INTO contact_identities (channel, external_id, contact_id) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING contact_id`,
+      [channel, externalId, contactId],
+    );
+    if (inserted.length > 0) return contactId;
+    return (await this.findContactByIdentity(channel, externalId)) ?? contactId;
+  }
+
+  async deleteContactIfUnused(contactId: string): Promise<void> {
+    await this.query(
+      `DELETE FROM contacts WHERE id = $1
+       AND NOT EXISTS (SELECT 1 FROM contact_identities WHERE contact_id = $1)
+       AND NOT EXISTS (SELECT 1 FROM conversations WHERE contact_id = $1)`,
+      [contactId],
+    );
+  }
+
+  /** Fills in what the contact did not have yet; never overwrites a known name or phone. */
+  async completeContact(contactId: string, name: string | null, phone: string | null): Promise<void> {
+    await this.query(
+      `UPDATE contacts SET name = COALESCE(name, $2), phone_e164 = COALESCE(phone_e164, $3), updated_at = now()
+       WHERE id = $1 AND ((name IS NULL AND $2::text IS NOT NULL) OR (phone_e164 IS NULL AND $3::text IS NOT NULL))`,
+      [contactId, name, phone],
+    );
+  }
+
+  /** Moves everything of `fromId` onto `intoId` and removes `fromId`: one person, one contact. */
+  async mergeContacts(fromId: string, intoId: string): Promise<void> {
+    for (const table of ['contact_identities', 'conversations', 'leads']) {
+      await this.query(`UPDATE ${table} SET contact_id = $2 WHERE contact_id = $1`, [fromId, intoId]);
+    }
+    await this.query(
+      `UPDATE contacts t SET name = COALESCE(t.name, f.name), updated_at = now() FROM contacts f
+       WHERE t.id = $2 AND f.id = $1`,
+      [fromId, intoId],
+    );
+    await this.query('DELETE FROM contacts WHERE id = $1', [fromId]);
+  }
+
+  async upsertConversation(contactId: string, channel: Channel, threadId: string): Promise<string> {
+    const [row] = await this.query<Array<{ id: string }>>(
+      `INSERT INTO conversations (contact_id, channel, external_thread_id) VALUES ($1, $2, $3)
+       ON CONFLICT (channel, external_thread_id) DO UPDATE SET last_message_at = now() RETURNING id`,
+      [contactId, channel, threadId],
+    );
+    return row.id;
+  }
+
+  /** Inserts the inbound message unless the provider sent it before; returns null for such a duplicate. */
+  async insertInbound(conversationId: string, message: InboundMessage): Promise<string | null> {
+    const rows = await this.query<Array<{ id: string }>>(
+      `INSERT INTO messages (conversation_id, direction, channel, provider_message_id, text, status)
+       VALUES ($1, 'in', $2, $3, $4, 'received')
+       ON CONFLICT (channel, provider_message_id) WHERE direction = 'in' DO NOTHING RETURNING id`,
+      [conversationId, message.channel, message.providerMessageId, message.text],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async findInbound(channel: Channel, providerMessageId: string): Promise<StoredMessage | null> {
+    const rows = await this.query<MessageRow[]>(
+      `${MESSAGE_SELECT} WHERE m.channel = $1 AND m.provider_message_id = $2 AND m.direction = 'in'`,
+      [channel, providerMessageId],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async findMessage(id: string): Promise<StoredMessage | null> {
+    const rows = await this.query<MessageRow[]>(`${MESSAGE_SELECT} WHERE m.id = $1`, [id]);
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async insertOutbound(conversationId: string, channel: Channel, text: string): Promise<string> {
+    const [row] = await this.query<Array<{ id: string }>>(
+      `INSERT INTO messages (conversation_id, direction, channel, text, status)
+       VALUES ($1, 'out', $2, $3, 'queued') RETURNING id`,
+      [conversationId, channel, text],
+    );
+    return row.id;
+  }
+
+  async markSent(messageId: string, providerMessageId: string | null): Promise<void> {
+    await this.query(
+      `UPDATE messages SET status = 'sent', sent_at = now(), provider_message_id = COALESCE($2, provider_message_id)
+       WHERE id = $1`,
+      [messageId, providerMessageId],
+    );
+  }
+
+  async saveTriage(messageId: string, triage: object): Promise<void> {
+    await this.query('UPDATE messages SET triage = $2 WHERE id = $1', [messageId, JSON.stringify(triage)]);
+  }
+
+  async conversationMessages(channel: Channel, threadId: string): Promise<StoredMessage[] | null> {
+    const conversation = await this.query<Array<{ id: string }>>(
+      'SELECT id FROM conversations WHERE channel = $1 AND external_thread_id = $2',
+      [channel, threadId],
+    );
+    if (conversation.length === 0) return null;
+    const rows = await this.query<MessageRow[]>(
+      `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND (m.direction = 'in' OR m.status = 'sent')
+       ORDER BY m.created_at, m.id`,
+      [conversation[0].id],
+    );
+    return rows.map(toMessage);
+  }
+
+  /**
+   * One lead per conversation. A later message refines it: a real intent replaces a greeting, hot wins over
+   * cold, an escalation sticks, details accumulate; the CRM must hear about the change again.
+   */
+  async upsertLead(
+    message: StoredMessage,
+    assessment: LeadAssessment,
+    status: LeadStatus,
+    crmProvider: string,
+  ): Promise<string> {
+    const [row] = await this.query<Array<{ id: string }>>(
+      `INSERT INTO leads (contact_id, conversation_id, channel, intent, urgency, status, escalate, details, crm_provider, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (conversation_id) DO UPDATE SET
+         intent = CASE WHEN excluded.intent = 'other' THEN leads.intent ELSE excluded.intent END,
+         urgency = CASE WHEN leads.urgency = 'hot' OR excluded.urgency = 'hot' THEN 'hot' ELSE 'cold' END,
+         escalate = leads.escalate OR excluded.escalate,
+         status = CASE WHEN leads.escalate OR excluded.escalate THEN 'escalated' ELSE excluded.status END,
+         details = leads.details || excluded.details,
+         crm_status = CASE WHEN leads.crm_status = 'delivered' THEN 'pending' ELSE leads.crm_status END,
+         updated_at = now()
+       RETURNING id`,
+      [
+        message.contactId,
+        message.conversationId,
+        message.channel,
+        assessment.intent,
+        assessment.urgency,
+        status,
+        assessment.escalate,
+        JSON.stringify(assessment.details),
+        crmProvider,
+        message.createdAt, // a lead dates from the client's first message, not from when triage got to it
+      ],
+    );
+    return row.id;
+  }
+
+  async leadForCrm(leadId: string): Promise<LeadForCrm | null> {
+    const leads = await this.query<
+      Array<{
+        id: string;
+        channel: Channel;
+        intent: string;
+        urgency: 'hot' | 'cold';
+        status: LeadStatus;
+        details: Record<string, string>;
+        conversation_id: string;
+        crm_external_id: string | null;
+        contact_id: string;
+        name: string | null;
+        phone_e164: string | null;
+      }>
+    >(
+      `SELECT l.id, l.channel, l.intent, l.urgency, l.status, l.details, l.conversation_id, l.crm_external_id,
+              c.id AS contact_id, c.name, c.phone_e164
+       FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE l.id = $1`,
+      [leadId],
+    );
+    const lead = leads[0];
+    if (!lead) return null;
+    const transcript = await this.query<Array<{ direction: 'in' | 'out'; text: string; created_at: Date }>>(
+      `SELECT direction, text, created_at FROM messages WHERE conversation_id = $1 ORDER BY created_at, id`,
+      [lead.conversation_id],
+    );
+    return {
+      id: lead.id,
+      channel: lead.channel,
+      intent: lead.intent,
+      urgency: lead.urgency,
+      status: lead.status,
+      details: lead.details,
+      contact: { id: lead.contact_id, name: lead.name, phone: lead.phone_e164 },
+      transcript: transcript.map((m) => ({ direction: m.direction, text: m.text, at: m.created_at })),
+      crmExternalId: lead.crm_external_id,
+    };
+  }
+
+  async markCrmDelivered(leadId: string, provider: string, externalId: string, attempts: number): Promise<void> {
+    await this.query(
+      `UPDATE leads SET crm_provider = $2, crm_external_id = $3, crm_status = 'delivered', crm_attempts = $4,
+         crm_delivered_at = now(), updated_at = now() WHERE id = $1`,
+      [leadId, provider, externalId, attempts],
+    );
+  }
+
+  async markCrmFailed(leadId: string, attempts: number): Promise<void> {
+    await this.query(
+      `UPDATE leads SET crm_status = 'failed', crm_attempts = $2, updated_at = now() WHERE id = $1`,
+      [leadId, attempts],
+    );
+  }
+
+  async listLeads(limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
+    const rows = await this.query<
+      Array<{
+        id: string;
+        contact_id: string;
+        channel: Channel;
+        intent: string;
+        urgency: 'hot' | 'cold';
+        status: LeadStatus;
+        created_at: Date;
+        crm_provider: string;
+        crm_external_id: string | null;
+        crm_status: LeadView['crm']['status'];
+        crm_attempts: number;
+        total: string;
+      }>
+    >(
+      `SELECT *, count(*) OVER () AS total FROM leads ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`,
+      [limit, offset],
+    );
+    const total = rows[0] ? Number(rows[0].total) : Number((await this.query<Array<{ n: string }>>('SELECT count(*) AS n FROM leads'))[0].n);
+    return {
+      total,
+      items: rows.map((row) => ({
+        id: row.id,
+        contactId: row.contact_id,
+        channel: row.channel,
+        intent: row.intent,
+        urgency: row.urgency,
+        status: row.status,
+        createdAt: row.created_at,
+        crm: {
+          provider: row.crm_provider,
+          externalId: row.crm_external_id,
+          status: row.crm_status,
+          attempts: row.crm_attempts,
+        },
+      })),
+    };
+  }
+}

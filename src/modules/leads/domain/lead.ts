@@ -1,0 +1,41 @@
+import type { Channel } from './channel';
+
+export type LeadStatus = 'new' | 'escalated';
+export type CrmStatus = 'pending' | 'delivered' | 'failed';
+
+/** What triage concluded about one client message, as far as the lead cares. */
+export interface LeadAssessment {
+  intent: string;
+  urgency: 'hot' | 'cold';
+  escalate: boolean;
+  details: Record<string, string>;
+}
+
+export interface LeadView {
+  id: string;
+  contactId: string;
+  channel: Channel;
+  intent: string;
+  urgency: 'hot' | 'cold';
+  status: LeadStatus;
+  createdAt: Date;
+  crm: { provider: string; externalId: string | null; status: CrmStatus; attempts: number };
+}
+
+/** Everything a CRM needs to file the lead. */
+export interface LeadForCrm {
+  id: string;
+  channel: Channel;
+  intent: string;
+  urgency: 'hot' | 'cold';
+  status: LeadStatus;
+  details: Record<string, string>;
+  contact: { id: string; name: string | null; phone: string | null };
+  transcript: Array<{ direction: 'in' | 'out'; text: string; at: Date }>;
+  crmExternalId: string | null;
+}
+
+/** A message that needs a human makes the whole lead escalated. */
+export function statusFor(assessment: LeadAssessment): LeadStatus {
+  return assessment.escalate ? 'escalated' : 'new';
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
+import type { TraceCarrier } from '../../../../observability/trace-context';
+import type { DeadLetterReason, OutboxEntry } from '../../domain/outbox-entry';
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  payload: unknown;
+  status: OutboxEntry['status'];
+  attempts: number;
+  attempt_log: OutboxEntry['attemptLog'];
+  trace_context: TraceCarrier;
+  next_attempt_at: Date;
+}
+
+const toEntry = (row: OutboxRow): OutboxEntry => ({
+  id: String(row.id),
+  topic: row.topic,
+  payload: row.payload,
+  status: row.status,
+  attempts: row.attempts,
+  attemptLog: row.attempt_log,
+  traceContext: row.trace_context,
+  nextAttemptAt: row.next_attempt_at,
+});
+
+export interface StaleEntry {
+  id: string;
+  topic: string;
+  nextAttemptAt: Date;
+}
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  private query<T = unknown[]>(sql: string, params: unknown[] = []): Promise<T> {
+    return this.uow.manager().query(sql, params) as Promise<T>;
+  }
+
+  async insert(topic: string, payload: unknown, traceContext: TraceCarrier): Promise<string> {
+    const [row] = await this.query<Array<{ id: string }>>(
+      'INSERT INTO outbox (topic, payload, trace_context) VALUES ($1, $2, $3) RETURNING id',
+      [topic, JSON.stringify(payload), JSON.stringify(traceContext)],
+    );
+    return String(row.id);
+  }
+
+  async markPublished(ids: string[]): Promise<void> {
+    await this.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  /** Counts a new try and returns the row, or null when the row is no longer pending. */
+  async startAttempt(id: string): Promise<OutboxEntry | null> {
+    const [rows] = await this.query<[OutboxRow[], number]>(
+      `UPDATE outbox SET attempts = attempts + 1,
+         attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts + 1, 'startedAt', clock_timestamp()))
+       WHERE id = $1 AND status = 'pending'
+       RETURNING *`,
+      [id],
+    );
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  /** Inside a transaction: locks the row while it is still pending, so a handler never runs twice at once. */
+  async lockPending(id: string): Promise<boolean> {
+    const rows = await this.query<unknown[]>("SELECT id FROM outbox WHERE id = $1 AND status = 'pending' FOR UPDATE", [id]);
+    return rows.length > 0;
+  }
+
+  async markDone(id: string): Promise<void> {
+    await this.query("UPDATE outbox SET status = 'done', completed_at = clock_timestamp() WHERE id = $1", [id]);
+  }
+
+  async recordFailure(id: string, error: string, nextAttemptAt: Date | null): Promise<void> {
+    await this.query(
+      `UPDATE outbox SET
+         attempt_log = jsonb_set(attempt_log, ARRAY[(jsonb_array_length(attempt_log) - 1)::text],
+           (attempt_log -> -1) || jsonb_build_object('failedAt', clock_timestamp(), 'error', $2::text)),
+         next_attempt_at = COALESCE($3, next_attempt_at),
+         status = CASE WHEN $3 IS NULL THEN 'dead' ELSE status END,
+         completed_at = CASE WHEN $3 IS NULL THEN clock_timestamp() ELSE completed_at END
+       WHERE id = $1`,
+      [id, error, nextAttemptAt],
+    );
+  }
+
+  async insertDeadLetter(id: string, reason: DeadLetterReason, lastError: string): Promise<void> {
+    await this.query(
+      `INSERT INTO dead_letters (outbox_id, topic, payload, reason, last_error, attempts, attempt_log)
+       SELECT id, topic, payload, $2, $3, attempts, attempt_log FROM outbox WHERE id = $1
+       ON CONFLICT (outbox_id) DO NOTHING`,
+      [id, reason, lastError],
+    );
+  }
+
+  /**
+   * Inside a transaction: claims pending rows not touched for `leaseMs` (never published, or published but
+   * maybe lost with Redis) and renews their lease. SKIP LOCKED lets several relays share the work.
+   */
+  async claimStale(leaseMs: number, limit: number): Promise<StaleEntry[]> {
+    const rows = await this.query<Array<{ id: string; topic: string; next_attempt_at: Date }>>(
+      `SELECT id, topic, next_attempt_at FROM outbox
+       WHERE status = 'pending' AND COALESCE(published_at, created_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)
+       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [leaseMs, limit],
+    );
+    if (rows.length > 0) await this.markPublished(rows.map((row) => String(row.id)));
+    return rows.map((row) => ({ id: String(row.id), topic: row.topic, nextAttemptAt: row.next_attempt_at }));
+  }
+
+  /** Forgets finished work and dead letters older than the retention window. */
+  async purgeOlderThan(days: number): Promise<{ deadLetters: number; done: number }> {
+    const [, deadLetters] = await this.query<[unknown, number]>(
+      'DELETE FROM dead_letters WHERE created_at < now() - make_interval(days => $1)',
+      [days],
+    );
+    const [, done] = await this.query<[unknown, number]>(
+      `DELETE FROM outbox WHERE status IN ('done', 'dead') AND completed_at < now() - make_interval(days => $1)
+         AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.outbox_id = outbox.id)`,
+      [days],
+    );
+    return { deadLetters, done };
+  }
+}

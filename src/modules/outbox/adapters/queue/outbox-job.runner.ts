@@ -1,0 +1,99 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
+import { EnvironmentVariables } from '../../../../config/env.validation';
+import { inSpan } from '../../../../observability/trace-context';
+import { PermanentError, TransientError } from '../../../../shared/domain-error';
+import { RetryPolicy } from '../../../../shared/retry-policy';
+import { UnitOfWork } from '../../../../shared/unit-of-work';
+import type { DeadLetterReason, OutboxEntry, OutboxHandler } from '../../domain/outbox-entry';
+import { OutboxRepository } from '../persistence/outbox.repository';
+import type { OutboxJobData } from '../../outbox.topics';
+
+const MAX_ERROR_LENGTH = 1000;
+
+/**
+ * Runs one outbox job: skips rows already finished (idempotency), runs the handler in the transaction that
+ * marks the row done, and on failure either schedules the next try by the retry policy or writes a dead letter.
+ * Tries are counted in the database, so the schedule survives a Redis loss.
+ */
+@Injectable()
+export class OutboxJobRunner {
+  private readonly logger = new Logger(OutboxJobRunner.name);
+  private readonly handledTopics = new Set<string>();
+
+  constructor(
+    private readonly repository: OutboxRepository,
+    private readonly uow: UnitOfWork,
+    private readonly retryPolicy: RetryPolicy,
+    private readonly env: EnvironmentVariables,
+  ) {}
+
+  get topicsWithHandler(): ReadonlySet<string> {
+    return this.handledTopics;
+  }
+
+  /** Starts a processor's worker unless this process only serves HTTP. */
+  startWorker(worker: Worker): void {
+    this.handledTopics.add(worker.name);
+    worker.on('error', (error) => this.logger.warn(`worker ${worker.name}: ${error.message}`));
+    if (this.env.APP_ROLE === 'api') return;
+    // @nestjs/bullmq reads worker options from a decorator at import time; these come from the environment.
+    worker.opts.lockDuration = this.env.QUEUE_LOCK_DURATION_MS;
+    worker.opts.stalledInterval = this.env.QUEUE_LOCK_DURATION_MS;
+    worker.concurrency = this.env.QUEUE_CONCURRENCY;
+    worker.run().catch((error: Error) => this.logger.error(`worker ${worker.name} stopped: ${error.message}`));
+  }
+
+  async run<P>(job: Job<OutboxJobData>, token: string | undefined, handler: OutboxHandler<P>): Promise<void> {
+    const entry = (await this.repository.startAttempt(job.data.outboxId)) as OutboxEntry<P> | null;
+    if (!entry) return; // done or dead already: a redelivered job has nothing left to do
+
+    const attributes = { 'outbox.id': entry.id, 'outbox.topic': entry.topic, 'outbox.attempt': entry.attempts };
+    await inSpan(
+      entry.topic,
+      attributes,
+      async () => {
+        try {
+          await this.uow.run(async () => {
+            if (!(await this.repository.lockPending(entry.id))) return;
+            await handler.handle(entry.payload, { outboxId: entry.id, attempt: entry.attempts });
+            await this.repository.markDone(entry.id);
+          });
+        } catch (error) {
+          await this.onFailure(job, token, entry, handler, error as Error);
+        }
+      },
+      entry.traceContext,
+    );
+  }
+
+  private async onFailure<P>(
+    job: Job<OutboxJobData>,
+    token: string | undefined,
+    entry: OutboxEntry<P>,
+    handler: OutboxHandler<P>,
+    error: Error,
+  ): Promise<void> {
+    const message = `${error.name}: ${error.message}`.slice(0, MAX_ERROR_LENGTH);
+    const permanent = error instanceof PermanentError || error instanceof UnrecoverableError;
+    const retryAfterMs = error instanceof TransientError ? error.retryAfterMs : undefined;
+    const delay = permanent ? null : this.retryPolicy.delayAfter(entry.attempts, retryAfterMs);
+
+    if (delay === null) {
+      const reason: DeadLetterReason = permanent ? 'permanent' : 'exhausted';
+      await this.uow.run(async () => {
+        await this.repository.recordFailure(entry.id, message, null);
+        await this.repository.insertDeadLetter(entry.id, reason, message);
+        await handler.onDeadLetter?.(entry.payload, { reason, lastError: message, attempts: entry.attempts });
+      });
+      this.logger.warn(`outbox ${entry.id} (${entry.topic}) dead-lettered after ${entry.attempts} tries: ${message}`);
+      return;
+    }
+
+    const nextAttemptAt = new Date(Date.now() + delay);
+    await this.repository.recordFailure(entry.id, message, nextAttemptAt);
+    this.logger.log(`outbox ${entry.id} (${entry.topic}) try ${entry.attempts} failed, next in ${delay} ms: ${message}`);
+    await job.moveToDelayed(nextAttemptAt.getTime(), token);
+    throw new DelayedError();
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EnvironmentVariables } from '../../../../config/env.validation';
+import { UnitOfWork } from '../../../../shared/unit-of-work';
+import { OutboxRepository, type StaleEntry } from '../persistence/outbox.repository';
+import { outboxJobId } from '../../outbox.topics';
+import { OutboxPublisher } from './outbox.publisher';
+
+const BATCH = 200;
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * The safety net of the outbox: every few seconds it re-publishes pending rows whose job never reached Redis
+ * or has vanished from it (Redis flushed or restarted without persistence, a job failed outside the runner).
+ * It also purges dead letters and finished rows past the retention window.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private lastPurge = 0;
+
+  constructor(
+    private readonly repository: OutboxRepository,
+    private readonly publisher: OutboxPublisher,
+    private readonly uow: UnitOfWork,
+    private readonly env: EnvironmentVariables,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.env.APP_ROLE === 'api') return;
+    this.timer = setInterval(() => {
+      this.running ??= this.sweep()
+        .then(() => undefined)
+        .catch((error: Error) => this.logger.warn(`sweep failed: ${error.message}`))
+        .finally(() => (this.running = undefined));
+    }, this.env.OUTBOX_SWEEP_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many rows were published again. */
+  async sweep(): Promise<number> {
+    let republished = 0;
+    for (;;) {
+      const stale = await this.uow.run(() => this.repository.claimStale(this.env.OUTBOX_LEASE_MS, BATCH));
+      const lost = await this.filterLost(stale);
+      if (lost.length > 0) {
+        await this.publisher.publish(lost.map((entry) => ({ ...entry, notBefore: entry.nextAttemptAt })));
+        republished += lost.length;
+        this.logger.warn(`re-published ${lost.length} outbox rows whose jobs were missing`);
+      }
+      if (stale.length < BATCH) break;
+    }
+    await this.purgeIfDue();
+    return republished;
+  }
+
+  private async filterLost(entries: StaleEntry[]): Promise<StaleEntry[]> {
+    const lost: StaleEntry[] = [];
+    for (const entry of entries) {
+      const job = await this.publisher.queue(entry.topic).getJob(outboxJobId(entry.id));
+      if (job && LIVE_STATES.has(await job.getState())) continue;
+      await job?.remove().catch(() => undefined); // completed or failed but the row is still pending: run again
+      lost.push(entry);
+    }
+    return lost;
+  }
+
+  private async purgeIfDue(): Promise<void> {
+    if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = Date.now();
+    const purged = await this.repository.purgeOlderThan(this.env.DLQ_RETENTION_DAYS);
+    if (purged.deadLetters > 0) this.logger.log(`purged ${purged.deadLetters} dead letters past retention`);
+  }
+}

@@ -1,0 +1,29 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { captureTraceContext } from '../../../observability/trace-context';
+import { UnitOfWork } from '../../../shared/unit-of-work';
+import { OutboxRepository } from '../adapters/persistence/outbox.repository';
+import { OutboxPublisher } from '../adapters/queue/outbox.publisher';
+import type { OutboxPayloads, OutboxTopic } from '../outbox.topics';
+
+/**
+ * Records a side effect as an outbox row in the caller's transaction; once that transaction commits the row
+ * is published to its queue. The row, not the job, is what guarantees the effect happens.
+ */
+@Injectable()
+export class OutboxWriter {
+  private readonly logger = new Logger(OutboxWriter.name);
+
+  constructor(
+    private readonly repository: OutboxRepository,
+    private readonly publisher: OutboxPublisher,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  async add<T extends OutboxTopic>(topic: T, payload: OutboxPayloads[T]): Promise<string> {
+    const id = await this.repository.insert(topic, payload, captureTraceContext());
+    this.uow.afterCommit(() => {
+      this.publisher.publish([{ id, topic }]).catch((error: Error) => this.logger.warn(error.message));
+    });
+    return id;
+  }
+}

@@ -1,0 +1,39 @@
+export type OutboxStatus = 'pending' | 'done' | 'dead';
+export type DeadLetterReason = 'exhausted' | 'permanent';
+
+export interface AttemptRecord {
+  attempt: number;
+  startedAt: string;
+  failedAt?: string;
+  error?: string;
+}
+
+export interface OutboxEntry<P = unknown> {
+  id: string;
+  topic: string;
+  payload: P;
+  status: OutboxStatus;
+  attempts: number;
+  attemptLog: AttemptRecord[];
+  /** W3C trace headers of the work that wrote the row. */
+  traceContext: Record<string, string>;
+  nextAttemptAt: Date;
+}
+
+export interface OutboxContext {
+  outboxId: string;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+/** What a topic's consumer implements. `handle` runs in the transaction that marks the row done. */
+export interface OutboxHandler<P = unknown> {
+  handle(payload: P, context: OutboxContext): Promise<void>;
+  onDeadLetter?(payload: P, failure: DeadLetterInfo): Promise<void>;
+}
+
+export interface DeadLetterInfo {
+  reason: DeadLetterReason;
+  lastError: string;
+  attempts: number;
+}

@@ -1,0 +1,7 @@
+export { OutboxModule } from './outbox.module';
+export { OutboxWriter } from './application/outbox.writer';
+export { OutboxProcessor } from './adapters/queue/outbox.processor';
+export { OutboxJobRunner } from './adapters/queue/outbox-job.runner';
+export { OutboxRelay } from './adapters/queue/outbox.relay';
+export { OUTBOX_TOPICS, type OutboxPayloads, type OutboxTopic } from './outbox.topics';
+export type { OutboxContext, DeadLetterInfo, DeadLetterReason } from './domain/outbox-entry';

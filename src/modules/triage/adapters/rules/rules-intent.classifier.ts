@@ -1,0 +1,12 @@
+import { Injectable } from '@nestjs/common';
+import { classifyMessage } from '../../domain/rules-intent-classifier';
+import type { TriageResult } from '../../domain/triage-result';
+import { IntentClassifier } from '../../ports/intent-classifier.port';
+
+/** Offline Russian rules: no network, no credentials, answers in microseconds. */
+@Injectable()
+export class RulesIntentClassifier extends IntentClassifier {
+  classify(text: string): Promise<TriageResult> {
+    return Promise.resolve(classifyMessage(text));
+  }
+}

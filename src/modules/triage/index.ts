@@ -1,0 +1,2 @@
+export { TriageModule } from './triage.module';
+export { INTENTS, type Intent, type TriageResult } from './domain/triage-result';

@@ -1,0 +1,37 @@
+/**
+ * Base of every domain error. The code (e.g. `WEBCHAT.INVALID_INPUT`) is mapped to an HTTP status only at the
+ * edge, by the global problem-details filter.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'COMMON.NOT_FOUND';
+}
+
+/** A failure worth trying again later (network, timeout, 5xx, rate limit). */
+export class TransientError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransientError';
+  }
+}
+
+/** A failure that no retry can fix (validation, revoked credentials): goes straight to dead letters. */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}

@@ -1,0 +1,58 @@
+import type { Client } from 'pg';
+import { startApp, type RunningApp } from '../support/app-harness';
+import { request, webchatId } from '../support/http';
+import { PrivateRedis } from '../support/redis-server';
+import { connectDatabase, dropDatabase, testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
+
+describe('Redis loses everything: nothing accepted is lost', () => {
+  let redis: PrivateRedis;
+  let db: Client;
+  const apps: RunningApp[] = [];
+  let databaseUrl = '';
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close({ dropDatabase: false }).catch(() => undefined);
+    await db?.end();
+    await redis?.stop();
+    if (databaseUrl) await dropDatabase(databaseUrl);
+  });
+
+  it('a message accepted, then FLUSHALL before any worker ran: the relay re-publishes it; one lead, one reply', async () => {
+    const env = testEnv({ REDIS_URL: redis.url, APP_ROLE: 'api' });
+    databaseUrl = env.DATABASE_URL;
+    const api = await startApp(env);
+    apps.push(api);
+    db = await connectDatabase(env.DATABASE_URL);
+
+    const sessionId = webchatId('s');
+    const accepted = await request(`${api.url}/api/v1/webchat/messages`, {
+      body: { sessionId, clientMessageId: webchatId('m'), text: 'хочу записаться на педикюр завтра' },
+    });
+    expect(accepted.status).toBe(202);
+    await waitFor(async () => (await redis.command((c) => c.keys('*'))).some((k) => k.includes('triage.process')), {
+      what: 'the job in Redis',
+    });
+
+    await redis.flushAll();
+    expect(await redis.command((c) => c.dbsize())).toBe(0);
+
+    const worker = await startApp({ ...env, APP_ROLE: 'worker' });
+    apps.push(worker);
+
+    await waitFor(
+      async () => (await db.query("SELECT 1 FROM leads WHERE conversation_id = $1 AND crm_status = 'delivered'", [accepted.body.conversationId])).rowCount,
+      { timeoutMs: 15000, what: 'lead delivered after the flush' },
+    );
+    await waitFor(async () => (await db.query("SELECT 1 FROM messages WHERE direction = 'out' AND status = 'sent'")).rowCount, {
+      what: 'reply sent',
+    });
+    expect((await db.query('SELECT count(*)::int AS n FROM leads')).rows[0].n).toBe(1);
+    expect((await db.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'out'")).rows[0].n).toBe(1);
+    expect((await db.query('SELECT count(*)::int AS n FROM local_crm_leads')).rows[0].n).toBe(1);
+    expect((await db.query("SELECT count(*)::int AS n FROM outbox WHERE status <> 'done'")).rows[0].n).toBe(0);
+  });
+});
