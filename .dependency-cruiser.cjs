@@ -12,7 +12,9 @@ module.exports = {
       severity: 'error',
       comment: 'domain/ holds pure rules: no framework, ORM, queue or HTTP imports',
       from: { path: '^src/modules/[^/]+/domain/' },
-      to: { path: 'node_modules/(@nestjs|typeorm|bullmq|ioredis|pg|express|@opentelemetry|class-validator|class-transformer)/' },
+      to: {
+        path: 'node_modules/(@nestjs|typeorm|bullmq|ioredis|pg|express|@opentelemetry|class-validator|class-transformer)/',
+      },
     },
     {
       name: 'domain-imports-only-domain',
@@ -24,7 +26,7 @@ module.exports = {
     {
       name: 'application-not-adapters-of-others',
       severity: 'error',
-      comment: 'application/ orchestrates through ports; it never imports another module\'s internals',
+      comment: "application/ orchestrates through ports; it never imports another module's internals",
       from: { path: '^src/modules/([^/]+)/application/' },
       to: { path: '^src/modules/([^/]+)/adapters/', pathNot: '^src/modules/$1/' },
     },

@@ -4,7 +4,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'jest.config.js', 'eslint.config.mjs', '.dependency-cruiser.cjs'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'jest.config.js', 'eslint.config.mjs', '.dependency-cruiser.cjs'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -9,7 +9,11 @@ import { OutboxJobRunner, OUTBOX_TOPICS } from './modules/outbox';
 
 /** The HTTP application (APP_ROLE all or api), not yet listening. */
 export async function createHttpApp(env: EnvironmentVariables): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(env), { bodyParser: false, bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(env), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
   return configureHttpApp(app, env);
 }
 
@@ -35,7 +39,10 @@ export async function configureHttpApp(app: INestApplication, env: EnvironmentVa
 
 /** Processors and the outbox relay only (APP_ROLE worker): no HTTP. */
 export async function createWorkerContext(env: EnvironmentVariables): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(env), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(env), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();

@@ -47,7 +47,10 @@ const toBool = ({ value }: { value: unknown }) =>
  * switched on. A bad value stops start-up with one line per problem.
  */
 export class EnvironmentVariables {
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 3000;
 
   @Matches(/^postgres(ql)?:\/\/.+\/[^/?]+/, { message: 'must be a postgres:// URL with a database name' })
@@ -59,13 +62,15 @@ export class EnvironmentVariables {
   @IsIn(APP_ROLES, { message: `must be one of ${APP_ROLES.join(', ')}` })
   APP_ROLE: AppRole = 'all';
 
-  @IsString() @MinLength(16, { message: 'must be set to a secret of at least 16 characters' })
+  @IsString({ message: 'must be set to a secret of at least 16 characters' })
+  @MinLength(16, { message: 'must be set to a secret of at least 16 characters' })
   ADMIN_API_TOKEN!: string;
 
   @Validate(IsIanaZone)
   TZ_BUSINESS = 'Asia/Krasnoyarsk';
 
-  @IsOptional() @IsUrl(URL_OPTIONS)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
   @IsIn(BUSINESS_PRESETS, { message: `must be one of ${BUSINESS_PRESETS.join(', ')}` })
@@ -95,43 +100,65 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl(URL_OPTIONS) SMS_API_BASE?: string;
 
   // Delivery: retry policy, outbox relay, dead letters, workers.
-  @Transform(toInt) @IsInt() @Min(0) @Max(20)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(20)
   RETRY_ATTEMPTS = 3;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RETRY_BASE_MS = 1000;
 
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
-  @IsNumber() @Min(1)
+  @IsNumber()
+  @Min(1)
   RETRY_FACTOR = 4;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   RETRY_MAX_DELAY_MS = 30000;
 
   @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
-  @IsNumber() @Min(0) @Max(1)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   RETRY_JITTER_RATIO = 0.2;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   DLQ_RETENTION_DAYS = 7;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   OUTBOX_LEASE_MS = 30000;
 
-  @Transform(toInt) @IsInt() @Min(50)
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
   OUTBOX_SWEEP_INTERVAL_MS = 5000;
 
-  @Transform(toInt) @IsInt() @Min(500)
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
   QUEUE_LOCK_DURATION_MS = 30000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   QUEUE_CONCURRENCY = 10;
 
   /** Key prefix of the queues, so several instances can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1 to 32 letters, digits, "-" or "_"' })
   QUEUE_PREFIX = 'volna';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   MIGRATIONS_RUN = true;
 }
 
@@ -143,7 +170,7 @@ export class EnvironmentError extends Error {
 }
 
 function describe(error: ValidationError): string {
-  const reasons = Object.values(error.constraints ?? {}).join('; ');
+  const reasons = [...new Set(Object.values(error.constraints ?? {}))].join('; ');
   const shown = /TOKEN|SECRET|PASSWORD|KEY|URL/.test(error.property) ? '' : ` (got "${String(error.value)}")`;
   return `${error.property}: ${reasons}${error.value === undefined ? ' (not set)' : shown}`;
 }

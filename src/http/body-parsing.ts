@@ -20,10 +20,18 @@ export function useJsonBodies(app: INestApplication): void {
     const instance = request.originalUrl.split('?')[0];
     const body =
       error.type === 'entity.too.large'
-        ? problem(413, 'payload-too-large', 'Payload too large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`)
+        ? problem(
+            413,
+            'payload-too-large',
+            'Payload too large',
+            `The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`,
+          )
         : error.type === 'entity.parse.failed'
           ? problem(400, 'invalid-json', 'Invalid JSON', 'The body is not valid JSON.')
           : problem(error.status ?? 400, 'unreadable-body', 'Unreadable body', error.message);
-    response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance }));
+    response
+      .status(body.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify({ ...body, instance }));
   });
 }

@@ -20,7 +20,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const body = { ...this.toProblem(exception), instance: request.originalUrl?.split('?')[0] };
-    const unexpected = !(exception instanceof HttpException) && !(exception instanceof DomainError && body.status < 500);
+    const unexpected =
+      !(exception instanceof HttpException) && !(exception instanceof DomainError && body.status < 500);
     if (unexpected) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
@@ -33,13 +34,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof DomainError) {
       const status = STATUS_BY_CODE[exception.code] ?? 500;
       const slug = exception.code.toLowerCase().replace(/_/g, '-');
-      return problem(status, slug, titleOf(status), status < 500 ? exception.message : 'Something went wrong on our side.');
+      return problem(
+        status,
+        slug,
+        titleOf(status),
+        status < 500 ? exception.message : 'Something went wrong on our side.',
+      );
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const detail = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-      const extra = typeof response === 'object' && response !== null && 'problem' in response ? (response as { problem: object }).problem : {};
+      const detail =
+        typeof response === 'string'
+          ? response
+          : String((response as { message?: unknown }).message ?? exception.message);
+      const extra =
+        typeof response === 'object' && response !== null && 'problem' in response
+          ? (response as { problem: object }).problem
+          : {};
       return problem(status, slugOf(status), titleOf(status), detail, extra);
     }
     return problem(500, 'internal', titleOf(500), 'Something went wrong on our side. The request can be retried.');

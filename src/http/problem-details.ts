@@ -11,6 +11,12 @@ export interface ProblemDetails {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export function problem(status: number, slug: string, title: string, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+export function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  extra: Partial<ProblemDetails> = {},
+): ProblemDetails {
   return { type: `urn:volna:problem:${slug}`, title, status, detail, ...extra };
 }

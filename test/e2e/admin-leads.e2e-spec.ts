@@ -16,7 +16,10 @@ describe('admin: GET /api/admin/v1/leads', () => {
     request(`${running.url}/api/admin/v1/leads${query}`, { admin, headers });
 
   it('401 problem+json without a token or with a wrong one', async () => {
-    for (const answer of [await leads('', false), await leads('', false, { authorization: 'Bearer wrong-token-0123456789' })]) {
+    for (const answer of [
+      await leads('', false),
+      await leads('', false, { authorization: 'Bearer wrong-token-0123456789' }),
+    ]) {
       expect(answer.status).toBe(401);
       expect(answer.contentType).toContain('application/problem+json');
       expect(answer.body).toMatchObject({ status: 401, title: 'Unauthorized' });
@@ -31,10 +34,17 @@ describe('admin: GET /api/admin/v1/leads', () => {
       });
       conversations.push(answer.body.conversationId);
     }
-    const page = await waitFor(async () => {
-      const answer = await leads();
-      return answer.body.items?.length === 3 && answer.body.items.every((l: any) => l.crm.status === 'delivered') && answer.body;
-    }, { what: 'three delivered leads' });
+    const page = await waitFor(
+      async () => {
+        const answer = await leads();
+        return (
+          answer.body.items?.length === 3 &&
+          answer.body.items.every((l: any) => l.crm.status === 'delivered') &&
+          answer.body
+        );
+      },
+      { what: 'three delivered leads' },
+    );
 
     expect(page).toMatchObject({ page: 1, pageSize: 50, total: 3 });
     expect(page.items[0]).toEqual({

@@ -32,7 +32,9 @@ describe('tracing: one inbound message is one trace', () => {
       },
       { what: 'the four spans' },
     );
-    const receive = spans.find((s) => s.name === 'inbound.receive' && s.attributes['volna.message_id'] === accepted.body.messageId);
+    const receive = spans.find(
+      (s) => s.name === 'inbound.receive' && s.attributes['volna.message_id'] === accepted.body.messageId,
+    );
     expect(receive).toBeDefined();
     const traceId = receive!.spanContext().traceId;
     const inTrace = spans.filter((s) => s.spanContext().traceId === traceId).map((s) => s.name);

@@ -37,7 +37,9 @@ describe('webchat: a website message becomes a reply and a lead', () => {
 
     const lead = await waitFor(
       async () => {
-        const { rows } = await db.query('SELECT * FROM leads WHERE conversation_id = $1', [accepted.body.conversationId]);
+        const { rows } = await db.query('SELECT * FROM leads WHERE conversation_id = $1', [
+          accepted.body.conversationId,
+        ]);
         return rows[0]?.crm_status === 'delivered' && rows[0];
       },
       { timeoutMs: 2000, what: 'lead delivered to the CRM' },
@@ -72,23 +74,45 @@ describe('webchat: a website message becomes a reply and a lead', () => {
 
     await waitFor(async () => (await transcript(body.sessionId)).body.messages.length === 2, { what: 'reply' });
     await waitFor(
-      async () => (await db.query("SELECT 1 FROM leads WHERE conversation_id = $1 AND crm_status = 'delivered'", [conversationId])).rowCount,
+      async () =>
+        (
+          await db.query("SELECT 1 FROM leads WHERE conversation_id = $1 AND crm_status = 'delivered'", [
+            conversationId,
+          ])
+        ).rowCount,
       { what: 'lead delivered' },
     );
-    expect(await count("SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'in'", [conversationId])).toBe(1);
-    expect(await count("SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'out'", [conversationId])).toBe(1);
+    expect(
+      await count("SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'in'", [conversationId]),
+    ).toBe(1);
+    expect(
+      await count("SELECT count(*) FROM messages WHERE conversation_id = $1 AND direction = 'out'", [conversationId]),
+    ).toBe(1);
     expect(await count('SELECT count(*) FROM leads WHERE conversation_id = $1', [conversationId])).toBe(1);
-    expect(await count("SELECT count(*) FROM outbox WHERE topic = 'triage.process' AND payload->>'messageId' = $1", [answers[0].body.messageId])).toBe(1);
+    expect(
+      await count("SELECT count(*) FROM outbox WHERE topic = 'triage.process' AND payload->>'messageId' = $1", [
+        answers[0].body.messageId,
+      ]),
+    ).toBe(1);
   });
 
   it('keeps one contact for one person: the same phone from two sessions is merged', async () => {
     const phone = '+7 902 914-33-20';
-    const first = await post({ sessionId: webchatId('s'), clientMessageId: webchatId('m'), text: 'добрый день', phone });
-    const second = await post({ sessionId: webchatId('s'), clientMessageId: webchatId('m'), text: 'адрес подскажите', phone: '89029143320' });
-    const contacts = await db.query(
-      'SELECT DISTINCT contact_id FROM conversations WHERE id = ANY($1::uuid[])',
-      [[first.body.conversationId, second.body.conversationId]],
-    );
+    const first = await post({
+      sessionId: webchatId('s'),
+      clientMessageId: webchatId('m'),
+      text: 'добрый день',
+      phone,
+    });
+    const second = await post({
+      sessionId: webchatId('s'),
+      clientMessageId: webchatId('m'),
+      text: 'адрес подскажите',
+      phone: '89029143320',
+    });
+    const contacts = await db.query('SELECT DISTINCT contact_id FROM conversations WHERE id = ANY($1::uuid[])', [
+      [first.body.conversationId, second.body.conversationId],
+    ]);
     expect(contacts.rowCount).toBe(1);
     expect(await count("SELECT count(*) FROM contacts WHERE phone_e164 = '+79029143320'")).toBe(1);
   });
@@ -98,10 +122,13 @@ describe('webchat: a website message becomes a reply and a lead', () => {
     await post({ sessionId, clientMessageId: webchatId('m'), text: 'здравствуйте' });
     await waitFor(async () => (await transcript(sessionId)).body.messages.length === 2, { what: 'first reply' });
     await post({ sessionId, clientMessageId: webchatId('m'), text: 'где вы находитесь?' });
-    const { status, body } = await waitFor(async () => {
-      const answer = await transcript(sessionId);
-      return answer.body.messages.length === 4 && answer;
-    }, { what: 'second reply' });
+    const { status, body } = await waitFor(
+      async () => {
+        const answer = await transcript(sessionId);
+        return answer.body.messages.length === 4 && answer;
+      },
+      { what: 'second reply' },
+    );
 
     expect(status).toBe(200);
     expect(body.messages.map((m: { from: string }) => m.from)).toEqual(['client', 'bot', 'client', 'bot']);
@@ -116,13 +143,31 @@ describe('webchat: a website message becomes a reply and a lead', () => {
     const cases: Array<[string, () => Promise<JsonResponse>, number, RegExp]> = [
       ['missing text', () => post({ ...valid(), text: undefined }), 400, /text/],
       ['empty text', () => post({ ...valid(), text: '   ' }), 400, /text must not be empty/],
-      ['text over 4096 characters', () => post({ ...valid(), text: 'а'.repeat(4097) }), 400, /text must be shorter than or equal to 4096/],
+      [
+        'text over 4096 characters',
+        () => post({ ...valid(), text: 'а'.repeat(4097) }),
+        400,
+        /text must be shorter than or equal to 4096/,
+      ],
       ['malformed sessionId', () => post({ ...valid(), sessionId: '../../etc/passwd' }), 400, /sessionId/],
       ['malformed clientMessageId', () => post({ ...valid(), clientMessageId: 'x' }), 400, /clientMessageId/],
       ['unknown field', () => post({ ...valid(), admin: true }), 400, /admin should not exist/],
       ['invalid phone', () => post({ ...valid(), phone: '12' }), 400, /phone/],
-      ['body over 64 KiB', () => request(`${running.url}/api/v1/webchat/messages`, { rawBody: JSON.stringify({ ...valid(), text: 'a'.repeat(70 * 1024) }) }), 413, /64 KiB/],
-      ['invalid JSON', () => request(`${running.url}/api/v1/webchat/messages`, { rawBody: '{"sessionId": "abc' }), 400, /not valid JSON/],
+      [
+        'body over 64 KiB',
+        () =>
+          request(`${running.url}/api/v1/webchat/messages`, {
+            rawBody: JSON.stringify({ ...valid(), text: 'a'.repeat(70 * 1024) }),
+          }),
+        413,
+        /64 KiB/,
+      ],
+      [
+        'invalid JSON',
+        () => request(`${running.url}/api/v1/webchat/messages`, { rawBody: '{"sessionId": "abc' }),
+        400,
+        /not valid JSON/,
+      ],
     ];
 
     it.each(cases)('%s', async (_name, send, status, detail) => {
@@ -130,7 +175,11 @@ describe('webchat: a website message becomes a reply and a lead', () => {
       const answer = await send();
       expect(answer.status).toBe(status);
       expect(answer.contentType).toContain('application/problem+json');
-      expect(answer.body).toMatchObject({ status, type: expect.stringMatching(/^urn:volna:problem:/), title: expect.any(String) });
+      expect(answer.body).toMatchObject({
+        status,
+        type: expect.stringMatching(/^urn:volna:problem:/),
+        title: expect.any(String),
+      });
       expect(`${answer.body.detail} ${JSON.stringify(answer.body.errors ?? [])}`).toMatch(detail);
       expect(answer.body).not.toHaveProperty('stack');
       expect(await count('SELECT count(*) FROM messages')).toBe(before);

@@ -29,7 +29,12 @@ class ScriptedCrm extends CrmGateway {
 
 describe('CRM delivery through the outbox: retries, backoff and dead letters', () => {
   const BASE_MS = 100;
-  const env = testEnv({ RETRY_BASE_MS: String(BASE_MS), RETRY_FACTOR: '4', RETRY_ATTEMPTS: '3', RETRY_JITTER_RATIO: '0.2' });
+  const env = testEnv({
+    RETRY_BASE_MS: String(BASE_MS),
+    RETRY_FACTOR: '4',
+    RETRY_ATTEMPTS: '3',
+    RETRY_JITTER_RATIO: '0.2',
+  });
   const crm = new ScriptedCrm();
   let running: RunningApp;
   let db: Client;
@@ -49,7 +54,8 @@ describe('CRM delivery through the outbox: retries, backoff and dead letters', (
     });
     expect(answer.status).toBe(202);
     const lead = await waitFor(
-      async () => (await db.query('SELECT id FROM leads WHERE conversation_id = $1', [answer.body.conversationId])).rows[0],
+      async () =>
+        (await db.query('SELECT id FROM leads WHERE conversation_id = $1', [answer.body.conversationId])).rows[0],
       { what: 'lead' },
     );
     return lead.id;
@@ -68,10 +74,13 @@ describe('CRM delivery through the outbox: retries, backoff and dead letters', (
     crm.failNext('transient', 'transient', 'ok');
     const leadId = await sendLead();
 
-    const row = await waitFor(async () => {
-      const r = await crmRow(leadId);
-      return r?.crm_status === 'delivered' && r;
-    }, { what: 'delivery' });
+    const row = await waitFor(
+      async () => {
+        const r = await crmRow(leadId);
+        return r?.crm_status === 'delivered' && r;
+      },
+      { what: 'delivery' },
+    );
 
     expect(crm.calls).toHaveLength(3);
     expect(row).toMatchObject({ crm_attempts: 3, crm_external_id: `crm-${leadId}`, status: 'done', attempts: 3 });
@@ -87,7 +96,9 @@ describe('CRM delivery through the outbox: retries, backoff and dead letters', (
     const leadId = await sendLead();
 
     const dead = await waitFor(
-      async () => (await db.query("SELECT * FROM dead_letters WHERE topic = 'crm.sync' AND payload->>'leadId' = $1", [leadId])).rows[0],
+      async () =>
+        (await db.query("SELECT * FROM dead_letters WHERE topic = 'crm.sync' AND payload->>'leadId' = $1", [leadId]))
+          .rows[0],
       { timeoutMs: 15000, what: 'dead letter' },
     );
     expect(dead).toMatchObject({ reason: 'exhausted', attempts: 4, last_error: 'TransientError: CRM answered 503' });

@@ -24,13 +24,19 @@ describe('health: liveness and readiness', () => {
   });
 
   it('ready is 200 with Postgres and Redis up, 503 naming redis while Redis is down, 200 again after', async () => {
-    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } } });
+    expect(await ready()).toMatchObject({
+      status: 200,
+      body: { status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } },
+    });
 
     await redis.stop();
-    const down = await waitFor(async () => {
-      const answer = await ready();
-      return answer.status === 503 && answer;
-    }, { what: '503 while Redis is down' });
+    const down = await waitFor(
+      async () => {
+        const answer = await ready();
+        return answer.status === 503 && answer;
+      },
+      { what: '503 while Redis is down' },
+    );
     expect(down.contentType).toContain('application/problem+json');
     expect(down.body.detail).toBe('Not ready: redis down');
     expect(down.body.down).toEqual(['redis']);

@@ -44,12 +44,20 @@ describe('Redis loses everything: nothing accepted is lost', () => {
     apps.push(worker);
 
     await waitFor(
-      async () => (await db.query("SELECT 1 FROM leads WHERE conversation_id = $1 AND crm_status = 'delivered'", [accepted.body.conversationId])).rowCount,
+      async () =>
+        (
+          await db.query("SELECT 1 FROM leads WHERE conversation_id = $1 AND crm_status = 'delivered'", [
+            accepted.body.conversationId,
+          ])
+        ).rowCount,
       { timeoutMs: 15000, what: 'lead delivered after the flush' },
     );
-    await waitFor(async () => (await db.query("SELECT 1 FROM messages WHERE direction = 'out' AND status = 'sent'")).rowCount, {
-      what: 'reply sent',
-    });
+    await waitFor(
+      async () => (await db.query("SELECT 1 FROM messages WHERE direction = 'out' AND status = 'sent'")).rowCount,
+      {
+        what: 'reply sent',
+      },
+    );
     expect((await db.query('SELECT count(*)::int AS n FROM leads')).rows[0].n).toBe(1);
     expect((await db.query("SELECT count(*)::int AS n FROM messages WHERE direction = 'out'")).rows[0].n).toBe(1);
     expect((await db.query('SELECT count(*)::int AS n FROM local_crm_leads')).rows[0].n).toBe(1);

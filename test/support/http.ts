@@ -8,7 +8,13 @@ export interface JsonResponse<T = any> {
 
 export async function request<T = any>(
   url: string,
-  init: { method?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string>; admin?: boolean } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    rawBody?: string | Buffer;
+    headers?: Record<string, string>;
+    admin?: boolean;
+  } = {},
 ): Promise<JsonResponse<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined || init.rawBody !== undefined) headers['content-type'] ??= 'application/json';

@@ -11,13 +11,7 @@ import { SendReplyUseCase } from './application/send-reply.use-case';
 @Module({
   imports: [LeadsModule, OutboxModule],
   controllers: [WebchatController],
-  providers: [
-    WebchatMessenger,
-    MessengerRegistry,
-    ReceiveInboundMessageUseCase,
-    SendReplyUseCase,
-    ReplySendProcessor,
-  ],
+  providers: [WebchatMessenger, MessengerRegistry, ReceiveInboundMessageUseCase, SendReplyUseCase, ReplySendProcessor],
   exports: [ReceiveInboundMessageUseCase],
 })
 export class ChannelsModule {}

@@ -28,7 +28,11 @@ export class ReceiveInboundMessageUseCase {
         const recorded = await this.leads.recordInbound(message);
         span.setAttributes({ 'volna.message_id': recorded.messageId, 'volna.duplicate': recorded.duplicate });
         if (!recorded.duplicate) await this.outbox.add('triage.process', { messageId: recorded.messageId });
-        return { messageId: recorded.messageId, conversationId: recorded.conversationId, duplicate: recorded.duplicate };
+        return {
+          messageId: recorded.messageId,
+          conversationId: recorded.conversationId,
+          duplicate: recorded.duplicate,
+        };
       }),
     );
   }

@@ -36,7 +36,12 @@ export class LeadsFacade {
   }
 
   /** Records what triage concluded and updates the conversation's lead; returns the lead id. */
-  async assess(message: StoredMessage, triage: object, assessment: LeadAssessment, crmProvider: string): Promise<string> {
+  async assess(
+    message: StoredMessage,
+    triage: object,
+    assessment: LeadAssessment,
+    crmProvider: string,
+  ): Promise<string> {
     await this.repository.saveTriage(message.id, triage);
     return this.repository.upsertLead(message, assessment, statusFor(assessment), crmProvider);
   }

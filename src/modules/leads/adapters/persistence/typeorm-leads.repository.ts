@@ -264,10 +264,10 @@ export class TypeOrmLeadsRepository {
   }
 
   async markCrmFailed(leadId: string, attempts: number): Promise<void> {
-    await this.query(
-      `UPDATE leads SET crm_status = 'failed', crm_attempts = $2, updated_at = now() WHERE id = $1`,
-      [leadId, attempts],
-    );
+    await this.query(`UPDATE leads SET crm_status = 'failed', crm_attempts = $2, updated_at = now() WHERE id = $1`, [
+      leadId,
+      attempts,
+    ]);
   }
 
   async listLeads(limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
@@ -286,11 +286,13 @@ export class TypeOrmLeadsRepository {
         crm_attempts: number;
         total: string;
       }>
-    >(
-      `SELECT *, count(*) OVER () AS total FROM leads ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`,
-      [limit, offset],
-    );
-    const total = rows[0] ? Number(rows[0].total) : Number((await this.query<Array<{ n: string }>>('SELECT count(*) AS n FROM leads'))[0].n);
+    >(`SELECT *, count(*) OVER () AS total FROM leads ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`, [
+      limit,
+      offset,
+    ]);
+    const total = rows[0]
+      ? Number(rows[0].total)
+      : Number((await this.query<Array<{ n: string }>>('SELECT count(*) AS n FROM leads'))[0].n);
     return {
       total,
       items: rows.map((row) => ({

@@ -65,7 +65,9 @@ export class OutboxRepository {
 
   /** Inside a transaction: locks the row while it is still pending, so a handler never runs twice at once. */
   async lockPending(id: string): Promise<boolean> {
-    const rows = await this.query<unknown[]>("SELECT id FROM outbox WHERE id = $1 AND status = 'pending' FOR UPDATE", [id]);
+    const rows = await this.query<unknown[]>("SELECT id FROM outbox WHERE id = $1 AND status = 'pending' FOR UPDATE", [
+      id,
+    ]);
     return rows.length > 0;
   }
 

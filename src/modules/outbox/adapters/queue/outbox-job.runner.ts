@@ -92,7 +92,9 @@ export class OutboxJobRunner {
 
     const nextAttemptAt = new Date(Date.now() + delay);
     await this.repository.recordFailure(entry.id, message, nextAttemptAt);
-    this.logger.log(`outbox ${entry.id} (${entry.topic}) try ${entry.attempts} failed, next in ${delay} ms: ${message}`);
+    this.logger.log(
+      `outbox ${entry.id} (${entry.topic}) try ${entry.attempts} failed, next in ${delay} ms: ${message}`,
+    );
     await job.moveToDelayed(nextAttemptAt.getTime(), token);
     throw new DelayedError();
   }

@@ -8,28 +8,40 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 export class WebchatMessageDto {
   @ApiProperty({ description: 'The visitor session the widget keeps', example: 'c2a7f0f4-5e1d-4b07' })
-  @IsString() @Matches(WEBCHAT_ID_PATTERN, { message: `sessionId ${ID_MESSAGE}` })
+  @IsString()
+  @Matches(WEBCHAT_ID_PATTERN, { message: `sessionId ${ID_MESSAGE}` })
   sessionId!: string;
 
   @ApiProperty({ description: 'Unique per message; a retry of the same message reuses it', example: 'm-000001' })
-  @IsString() @Matches(WEBCHAT_ID_PATTERN, { message: `clientMessageId ${ID_MESSAGE}` })
+  @IsString()
+  @Matches(WEBCHAT_ID_PATTERN, { message: `clientMessageId ${ID_MESSAGE}` })
   clientMessageId!: string;
 
   @ApiProperty({ maxLength: 4096, example: 'Здравствуйте, можно на маникюр завтра в 5?' })
-  @Transform(trim) @IsString() @IsNotEmpty({ message: 'text must not be empty' }) @MaxLength(4096)
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty({ message: 'text must not be empty' })
+  @MaxLength(4096)
   text!: string;
 
   @ApiPropertyOptional({ maxLength: 100, example: 'Катя' })
-  @IsOptional() @Transform(trim) @IsString() @MaxLength(100)
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
   name?: string;
 
   @ApiPropertyOptional({ description: 'Any common Russian format', example: '+7 913 123-45-67' })
-  @IsOptional() @IsString() @MaxLength(32) @IsPhoneNumber('RU', { message: 'phone must be a valid phone number' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  @IsPhoneNumber('RU', { message: 'phone must be a valid phone number' })
   phone?: string;
 }
 
 export class WebchatSessionParams {
-  @IsString() @Matches(WEBCHAT_ID_PATTERN, { message: `sessionId ${ID_MESSAGE}` })
+  @IsString()
+  @Matches(WEBCHAT_ID_PATTERN, { message: `sessionId ${ID_MESSAGE}` })
   sessionId!: string;
 }
 
