@@ -28,7 +28,6 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         channel text NOT NULL,
         external_thread_id text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
-        last_message_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (channel, external_thread_id)
       )`);
     await db.query(`CREATE INDEX conversations_contact_idx ON conversations (contact_id)`);

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { BenchModule } from './bench/bench.module';
 import { AppConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.validation';
 import { redisConnection } from './config/redis-connection';
@@ -38,6 +39,7 @@ export class AppModule {
         CrmModule,
         AdminModule,
         HealthModule,
+        ...(env.BENCH_ROUTES ? [BenchModule] : []),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

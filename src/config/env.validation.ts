@@ -160,6 +160,11 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   MIGRATIONS_RUN = true;
+
+  /** Mounts POST /bench/insert, the baseline of `npm run bench:ingest`. Never in production. */
+  @Transform(toBool)
+  @IsBoolean()
+  BENCH_ROUTES = false;
 }
 
 export class EnvironmentError extends Error {

@@ -16,14 +16,6 @@ export interface InboundMessage {
   phone?: string;
 }
 
-export interface RecordedInbound {
-  messageId: string;
-  conversationId: string;
-  contactId: string;
-  /** True when this message had been recorded before: no new work must follow. */
-  duplicate: boolean;
-}
-
 export interface StoredMessage {
   id: string;
   conversationId: string;

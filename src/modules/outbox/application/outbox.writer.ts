@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { captureTraceContext } from '../../../observability/trace-context';
 import { UnitOfWork } from '../../../shared/unit-of-work';
 import { OutboxRepository } from '../adapters/persistence/outbox.repository';
@@ -11,8 +11,6 @@ import type { OutboxPayloads, OutboxTopic } from '../outbox.topics';
  */
 @Injectable()
 export class OutboxWriter {
-  private readonly logger = new Logger(OutboxWriter.name);
-
   constructor(
     private readonly repository: OutboxRepository,
     private readonly publisher: OutboxPublisher,
@@ -21,9 +19,12 @@ export class OutboxWriter {
 
   async add<T extends OutboxTopic>(topic: T, payload: OutboxPayloads[T]): Promise<string> {
     const id = await this.repository.insert(topic, payload, captureTraceContext());
-    this.uow.afterCommit(() => {
-      this.publisher.publish([{ id, topic }]).catch((error: Error) => this.logger.warn(error.message));
-    });
+    this.uow.afterCommit(() => this.publishCommitted(id, topic));
     return id;
+  }
+
+  /** Publishes a row another module wrote with `outbox_add` in a statement that has committed. */
+  publishCommitted(id: string, topic: OutboxTopic): void {
+    this.publisher.publishSoon({ id, topic });
   }
 }

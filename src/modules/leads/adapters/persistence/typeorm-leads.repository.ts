@@ -30,6 +30,18 @@ const toMessage = (row: MessageRow): StoredMessage => ({
   sentAt: row.sent_at,
 });
 
+export interface FollowUp {
+  topic: string;
+  traceContext: Record<string, string>;
+}
+
+export interface AcceptedRow {
+  messageId: string;
+  conversationId: string;
+  contactId: string;
+  followUpId: string | null;
+}
+
 const MESSAGE_SELECT = `
   SELECT m.id, m.conversation_id, c.contact_id, m.channel, c.external_thread_id, m.direction, m.text, m.status,
          m.created_at, m.sent_at
@@ -44,97 +56,30 @@ export class TypeOrmLeadsRepository {
     return this.uow.manager().query(sql, params) as Promise<T>;
   }
 
-  async findContactByIdentity(channel: Channel, externalId: string): Promise<string | null> {
-    const rows = await this.query<Array<{ contact_id: string }>>(
-      'SELECT contact_id FROM contact_identities WHERE channel = $1 AND external_id = $2',
-      [channel, externalId],
-    );
-    return rows[0]?.contact_id ?? null;
-  }
-
-  async findContactByPhone(phone: string): Promise<string | null> {
-    const rows = await this.query<Array<{ id: string }>>('SELECT id FROM contacts WHERE phone_e164 = $1', [phone]);
-    return rows[0]?.id ?? null;
-  }
-
-  /** Creates a contact; a concurrent insert of the same phone yields that contact instead. */
-  async insertContact(name: string | null, phone: string | null): Promise<string> {
-    const [row] = await this.query<Array<{ id: string }>>(
-      `INSERT INTO contacts (name, phone_e164) VALUES ($1, $2)
-       ON CONFLICT (phone_e164) DO UPDATE SET updated_at = now() RETURNING id`,
-      [name, phone],
-    );
-    return row.id;
-  }
-
-  /** Links (channel, external id) to the contact; returns the contact the identity belongs to after all. */
-  async attachIdentity(channel: Channel, externalId: string, contactId: string): Promise<string> {
-    const inserted = await this.query<unknown[]>(
-      `INSERT INTO contact_identities (channel, external_id, contact_id) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING contact_id`,
-      [channel, externalId, contactId],
-    );
-    if (inserted.length > 0) return contactId;
-    return (await this.findContactByIdentity(channel, externalId)) ?? contactId;
-  }
-
-  async deleteContactIfUnused(contactId: string): Promise<void> {
-    await this.query(
-      `DELETE FROM contacts WHERE id = $1
-       AND NOT EXISTS (SELECT 1 FROM contact_identities WHERE contact_id = $1)
-       AND NOT EXISTS (SELECT 1 FROM conversations WHERE contact_id = $1)`,
-      [contactId],
-    );
-  }
-
-  /** Fills in what the contact did not have yet; never overwrites a known name or phone. */
-  async completeContact(contactId: string, name: string | null, phone: string | null): Promise<void> {
-    await this.query(
-      `UPDATE contacts SET name = COALESCE(name, $2), phone_e164 = COALESCE(phone_e164, $3), updated_at = now()
-       WHERE id = $1 AND ((name IS NULL AND $2::text IS NOT NULL) OR (phone_e164 IS NULL AND $3::text IS NOT NULL))`,
-      [contactId, name, phone],
-    );
-  }
-
-  /** Moves everything of `fromId` onto `intoId` and removes `fromId`: one person, one contact. */
-  async mergeContacts(fromId: string, intoId: string): Promise<void> {
-    for (const table of ['contact_identities', 'conversations', 'leads']) {
-      await this.query(`UPDATE ${table} SET contact_id = $2 WHERE contact_id = $1`, [fromId, intoId]);
-    }
-    await this.query(
-      `UPDATE contacts t SET name = COALESCE(t.name, f.name), updated_at = now() FROM contacts f
-       WHERE t.id = $2 AND f.id = $1`,
-      [fromId, intoId],
-    );
-    await this.query('DELETE FROM contacts WHERE id = $1', [fromId]);
-  }
-
-  async upsertConversation(contactId: string, channel: Channel, threadId: string): Promise<string> {
-    const [row] = await this.query<Array<{ id: string }>>(
-      `INSERT INTO conversations (contact_id, channel, external_thread_id) VALUES ($1, $2, $3)
-       ON CONFLICT (channel, external_thread_id) DO UPDATE SET last_message_at = now() RETURNING id`,
-      [contactId, channel, threadId],
-    );
-    return row.id;
-  }
-
-  /** Inserts the inbound message unless the provider sent it before; returns null for such a duplicate. */
-  async insertInbound(conversationId: string, message: InboundMessage): Promise<string | null> {
-    const rows = await this.query<Array<{ id: string }>>(
-      `INSERT INTO messages (conversation_id, direction, channel, provider_message_id, text, status)
-       VALUES ($1, 'in', $2, $3, $4, 'received')
-       ON CONFLICT (channel, provider_message_id) WHERE direction = 'in' DO NOTHING RETURNING id`,
-      [conversationId, message.channel, message.providerMessageId, message.text],
-    );
-    return rows[0]?.id ?? null;
-  }
-
-  async findInbound(channel: Channel, providerMessageId: string): Promise<StoredMessage | null> {
-    const rows = await this.query<MessageRow[]>(
-      `${MESSAGE_SELECT} WHERE m.channel = $1 AND m.provider_message_id = $2 AND m.direction = 'in'`,
-      [channel, providerMessageId],
-    );
-    return rows[0] ? toMessage(rows[0]) : null;
+  /**
+   * Stores an inbound message with its follow-up outbox row in one statement (see the AcceptInboundFunction
+   * migration for the rules). A message stored before comes back with `followUpId` null.
+   */
+  async acceptInbound(message: InboundMessage, phone: string | null, followUp: FollowUp): Promise<AcceptedRow> {
+    const [row] = await this.query<
+      Array<{ message_id: string; conversation_id: string; contact_id: string; follow_up_id: string | null }>
+    >('SELECT * FROM accept_inbound_message($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+      message.channel,
+      message.externalUserId,
+      message.threadId,
+      message.providerMessageId,
+      message.text,
+      message.name?.trim() || null,
+      phone,
+      followUp.topic,
+      JSON.stringify(followUp.traceContext),
+    ]);
+    return {
+      messageId: row.message_id,
+      conversationId: row.conversation_id,
+      contactId: row.contact_id,
+      followUpId: row.follow_up_id === null ? null : String(row.follow_up_id),
+    };
   }
 
   async findMessage(id: string): Promise<StoredMessage | null> {

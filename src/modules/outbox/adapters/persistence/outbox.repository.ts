@@ -40,10 +40,11 @@ export class OutboxRepository {
   }
 
   async insert(topic: string, payload: unknown, traceContext: TraceCarrier): Promise<string> {
-    const [row] = await this.query<Array<{ id: string }>>(
-      'INSERT INTO outbox (topic, payload, trace_context) VALUES ($1, $2, $3) RETURNING id',
-      [topic, JSON.stringify(payload), JSON.stringify(traceContext)],
-    );
+    const [row] = await this.query<Array<{ id: string }>>('SELECT outbox_add($1, $2, $3) AS id', [
+      topic,
+      JSON.stringify(payload),
+      JSON.stringify(traceContext),
+    ]);
     return String(row.id);
   }
 

@@ -2,7 +2,6 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
-import { OutboxRepository } from '../persistence/outbox.repository';
 import { OUTBOX_TOPICS, type OutboxJobData, outboxJobId } from '../../outbox.topics';
 
 export interface Publishable {
@@ -18,11 +17,9 @@ const PUBLISH_TIMEOUT_MS = 3000;
 @Injectable()
 export class OutboxPublisher implements OnModuleInit {
   private readonly logger = new Logger(OutboxPublisher.name);
+  private readonly buffer: Publishable[] = [];
 
-  constructor(
-    private readonly moduleRef: ModuleRef,
-    private readonly repository: OutboxRepository,
-  ) {}
+  constructor(private readonly moduleRef: ModuleRef) {}
 
   onModuleInit(): void {
     // Without a listener a Redis outage would surface as an unhandled 'error' event and end the process.
@@ -35,29 +32,48 @@ export class OutboxPublisher implements OnModuleInit {
     return this.moduleRef.get<Queue>(getQueueToken(topic), { strict: false });
   }
 
-  /** Best effort: a row that fails to publish stays pending and the relay publishes it later. */
+  /**
+   * Best effort: a row that fails to publish stays pending and the relay publishes it later. Success is not
+   * written back: the relay tells a lost job from a live one by asking Redis.
+   */
   async publish(entries: Publishable[]): Promise<void> {
-    const published: string[] = [];
-    for (const entry of entries) {
+    const byTopic = new Map<string, Publishable[]>();
+    for (const entry of entries) byTopic.set(entry.topic, [...(byTopic.get(entry.topic) ?? []), entry]);
+    for (const [topic, batch] of byTopic) {
       try {
-        await this.enqueue(entry);
-        published.push(entry.id);
+        await this.enqueue(topic, batch);
       } catch (error) {
-        this.logger.warn(`outbox ${entry.id} (${entry.topic}) not published yet: ${(error as Error).message}`);
+        const ids = batch.map((entry) => entry.id).join(', ');
+        this.logger.warn(`outbox ${ids} (${topic}) not published yet: ${(error as Error).message}`);
       }
     }
-    if (published.length > 0) await this.repository.markPublished(published);
   }
 
-  private async enqueue({ id, topic, notBefore }: Publishable): Promise<void> {
-    const delay = notBefore ? Math.max(0, notBefore.getTime() - Date.now()) : 0;
-    const data: OutboxJobData = { outboxId: id };
+  /**
+   * Publishes on the next turn of the event loop, together with whatever else was committed meanwhile: under a
+   * burst one Redis call carries many jobs instead of one each.
+   */
+  publishSoon(entry: Publishable): void {
+    this.buffer.push(entry);
+    if (this.buffer.length > 1) return;
+    setImmediate(() => {
+      const batch = this.buffer.splice(0);
+      void this.publish(batch);
+    });
+  }
+
+  private async enqueue(topic: string, batch: Publishable[]): Promise<void> {
+    const jobs = batch.map(({ id, notBefore }) => ({
+      name: topic,
+      data: { outboxId: id } satisfies OutboxJobData,
+      opts: { jobId: outboxJobId(id), delay: notBefore ? Math.max(0, notBefore.getTime() - Date.now()) : 0 },
+    }));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('Redis did not answer in time')), PUBLISH_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.queue(topic).add(topic, data, { jobId: outboxJobId(id), delay }), timeout]);
+      await Promise.race([this.queue(topic).addBulk(jobs), timeout]);
     } finally {
       clearTimeout(timer);
     }
