@@ -1,6 +1,12 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { request, webchatId } from '../support/http';
 import { envToStrings, spawnService } from '../support/service-process';
-import { dropDatabase, testEnv } from '../support/test-env';
+import { connectDatabase, dropDatabase, testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
 
 describe('start-up checks the environment', () => {
   const base = { ADMIN_API_TOKEN: 'a-long-enough-admin-token', LOG_LEVEL: 'warn' };
@@ -49,6 +55,61 @@ describe('start-up checks the environment', () => {
       expect(service.output()).not.toMatch(/"level":50/); // no error logged while shutting down
     } finally {
       await service.kill();
+      await dropDatabase(env.DATABASE_URL);
+    }
+  });
+
+  it('npm run migration:run creates the database when missing and applies the migrations once', async () => {
+    const env = envToStrings(testEnv());
+    const migrate = () =>
+      promisify(execFile)(process.execPath, [path.resolve(__dirname, '../../dist/src/database/migrate.js')], {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: env.DATABASE_URL },
+      });
+    try {
+      expect((await migrate()).stdout).toMatch(/^applied: InitialSchema\d+, AcceptInboundFunction\d+/);
+      expect((await migrate()).stdout).toMatch(/database is up to date/);
+      const db = await connectDatabase(env.DATABASE_URL);
+      const tables = await db.query(
+        "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'outbox'",
+      );
+      await db.end();
+      expect(tables.rows[0].n).toBe(1);
+    } finally {
+      await dropDatabase(env.DATABASE_URL);
+    }
+  });
+
+  it('exports the traces over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
+    const received: string[] = [];
+    const collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push(`${req.method} ${req.url} ${body}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const env = envToStrings(testEnv());
+    const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    const service = await spawnService({
+      ...env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    try {
+      await request(`${service.url}/api/v1/webchat/messages`, {
+        body: { sessionId: webchatId('s'), clientMessageId: webchatId('m'), text: 'здравствуйте' },
+      });
+      const exported = await waitFor(async () => received.find((r) => r.includes('crm.sync')), {
+        timeoutMs: 15000,
+        what: 'spans at the collector',
+      });
+      expect(exported).toMatch(/^POST \/v1\/traces /);
+      expect(received.join('\n')).toContain('inbound.receive');
+    } finally {
+      await service.kill('SIGTERM');
+      collector.close();
       await dropDatabase(env.DATABASE_URL);
     }
   });

@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import { CrmGateway, type CrmLeadRef } from '../../src/modules/crm';
+import { OutboxRelay } from '../../src/modules/outbox';
 import type { LeadForCrm } from '../../src/modules/leads';
 import { PermanentError, TransientError } from '../../src/shared/domain-error';
 import { startApp, type RunningApp } from '../support/app-harness';
@@ -127,5 +128,25 @@ describe('CRM delivery through the outbox: retries, backoff and dead letters', (
     );
     expect(dead).toMatchObject({ reason: 'permanent', attempts: 1 });
     expect(crm.calls).toHaveLength(1);
+  });
+
+  it('dead letters older than DLQ_RETENTION_DAYS (7) are purged, younger ones kept', async () => {
+    crm.failNext('permanent', 'permanent');
+    const [old, young] = [await sendLead(), await sendLead()];
+    const deadLetterOf = async (leadId: string) =>
+      (await db.query("SELECT id FROM dead_letters WHERE payload->>'leadId' = $1", [leadId])).rows[0];
+    await waitFor(async () => (await deadLetterOf(old)) && (await deadLetterOf(young)), { what: 'two dead letters' });
+    await db.query("UPDATE dead_letters SET created_at = now() - interval '8 days' WHERE payload->>'leadId' = $1", [
+      old,
+    ]);
+    await db.query("UPDATE dead_letters SET created_at = now() - interval '6 days' WHERE payload->>'leadId' = $1", [
+      young,
+    ]);
+
+    const purged = await running.app.get(OutboxRelay).purgeExpired();
+
+    expect(purged.deadLetters).toBe(1);
+    expect(await deadLetterOf(old)).toBeUndefined();
+    expect(await deadLetterOf(young)).toBeDefined();
   });
 });

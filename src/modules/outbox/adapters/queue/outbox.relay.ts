@@ -74,7 +74,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async purgeIfDue(): Promise<void> {
     if (Date.now() - this.lastPurge < PURGE_EVERY_MS) return;
     this.lastPurge = Date.now();
+    await this.purgeExpired();
+  }
+
+  /** Deletes dead letters, and finished rows, older than DLQ_RETENTION_DAYS. */
+  async purgeExpired(): Promise<{ deadLetters: number; done: number }> {
     const purged = await this.repository.purgeOlderThan(this.env.DLQ_RETENTION_DAYS);
     if (purged.deadLetters > 0) this.logger.log(`purged ${purged.deadLetters} dead letters past retention`);
+    return purged;
   }
 }
