@@ -62,6 +62,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         details jsonb NOT NULL DEFAULT '{}',
         crm_provider text NOT NULL,
         crm_external_id text,
+        crm_refs jsonb NOT NULL DEFAULT '{}',
         crm_status text NOT NULL DEFAULT 'pending',
         crm_attempts integer NOT NULL DEFAULT 0,
         crm_delivered_at timestamptz,
@@ -97,6 +98,17 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE INDEX dead_letters_created_idx ON dead_letters (created_at)`);
+    // OAuth tokens of a CRM account; the refresh token rotates and is single-use, so it lives here, not in env.
+    await db.query(`
+      CREATE TABLE crm_oauth_tokens (
+        provider text NOT NULL,
+        account text NOT NULL,
+        access_token text NOT NULL,
+        refresh_token text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (provider, account)
+      )`);
     await db.query(`
       CREATE TABLE local_crm_leads (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -110,6 +122,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     for (const table of [
       'local_crm_leads',
+      'crm_oauth_tokens',
       'dead_letters',
       'outbox',
       'leads',

@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsJSON,
   IsNumber,
   IsOptional,
   IsString,
@@ -39,6 +40,7 @@ class IsIanaZone implements ValidatorConstraintInterface {
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase());
 
@@ -90,6 +92,88 @@ export class EnvironmentVariables {
   @ValidateIf((env: EnvironmentVariables) => env.CRM_PROVIDER === 'amocrm' || env.AMOCRM_BASE_URL !== undefined)
   @IsUrl(URL_OPTIONS, { message: 'must be the account URL https://<subdomain>.amocrm.ru' })
   AMOCRM_BASE_URL?: string;
+
+  /** Timeout of one CRM HTTP call; past it the outcome is uncertain and the adapter looks up before creating. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CRM_HTTP_TIMEOUT_MS = 10000;
+
+  /** A hot lead gets a task for the responsible manager, due this many minutes later. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  CRM_TASK_DEADLINE_MINUTES = 15;
+
+  // Bitrix24 (CRM_PROVIDER=bitrix24)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  BITRIX24_ASSIGNED_BY_ID?: number;
+
+  /** JSON map channel → SOURCE_ID, e.g. {"webchat":"WEB","telegram":"OTHER"}; missing channels use OTHER. */
+  @IsOptional()
+  @IsJSON({ message: 'must be a JSON object mapping channel to SOURCE_ID' })
+  BITRIX24_SOURCE_IDS?: string;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.1)
+  BITRIX24_RATE_PER_SEC = 2;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  BITRIX24_RATE_BURST = 50;
+
+  // amoCRM (CRM_PROVIDER=amocrm): a long-lived token, or an OAuth app whose refresh token then lives in the database.
+  @ValidateIf((env: EnvironmentVariables) => env.CRM_PROVIDER === 'amocrm' && !env.AMOCRM_CLIENT_ID)
+  @IsString({ message: 'must be set (or set AMOCRM_CLIENT_ID, AMOCRM_CLIENT_SECRET and AMOCRM_REFRESH_TOKEN)' })
+  AMOCRM_ACCESS_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  AMOCRM_CLIENT_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.AMOCRM_CLIENT_ID !== undefined)
+  @IsString({ message: 'must be set with AMOCRM_CLIENT_ID' })
+  AMOCRM_CLIENT_SECRET?: string;
+
+  /** The first refresh token; after the first refresh the rotating token is kept in the database. */
+  @ValidateIf((env: EnvironmentVariables) => env.AMOCRM_CLIENT_ID !== undefined)
+  @IsString({ message: 'must be set with AMOCRM_CLIENT_ID' })
+  AMOCRM_REFRESH_TOKEN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.AMOCRM_CLIENT_ID !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'must be the redirect URI registered for the amoCRM integration' })
+  AMOCRM_REDIRECT_URI?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  AMOCRM_PIPELINE_ID?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  AMOCRM_STATUS_ID?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  AMOCRM_RESPONSIBLE_USER_ID?: number;
+
+  /** Id of the lead custom field (text) that holds our lead id, the dedupe key. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  AMOCRM_EXTERNAL_ID_FIELD_ID?: number;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.1)
+  AMOCRM_RATE_PER_SEC = 7;
 
   // Provider base URLs: point adapters at fakes or proxies.
   @IsOptional() @IsUrl(URL_OPTIONS) TELEGRAM_API_BASE?: string;

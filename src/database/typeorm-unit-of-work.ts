@@ -37,6 +37,11 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
     else hook();
   }
 
+  /** Runs work outside the current transaction: what it writes commits at once, whatever the transaction does. */
+  detached<T>(work: () => Promise<T>): Promise<T> {
+    return this.scope.exit(work);
+  }
+
   /** The transaction's manager inside `run`, the pool's outside it. */
   manager(): EntityManager {
     return this.scope.getStore()?.manager ?? this.dataSource.manager;

@@ -24,7 +24,7 @@ class ScriptedCrm extends CrmGateway {
     const outcome = this.script.shift() ?? 'transient';
     if (outcome === 'transient') throw new TransientError('CRM answered 503');
     if (outcome === 'permanent') throw new PermanentError('CRM rejected the lead: 400 invalid field');
-    return { externalId: `crm-${lead.id}` };
+    return { externalId: `crm-${lead.id}`, refs: {} };
   }
 }
 

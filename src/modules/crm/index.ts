@@ -1,2 +1,2 @@
 export { CrmModule } from './crm.module';
-export { CrmGateway, type CrmLeadRef } from './ports/crm-gateway.port';
+export { CrmGateway, type CrmLeadRef, type CrmSyncContext } from './ports/crm-gateway.port';

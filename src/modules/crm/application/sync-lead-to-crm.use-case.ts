@@ -14,8 +14,16 @@ export class SyncLeadToCrmUseCase {
   async execute(leadId: string, attempt: number): Promise<void> {
     const lead = await this.leads.leadForCrm(leadId);
     if (!lead) throw new PermanentError(`lead ${leadId} does not exist`);
-    const ref = await this.crm.upsertLead(lead);
-    await this.leads.markCrmDelivered(leadId, this.crm.provider, ref.externalId, attempt);
+    const ref = await this.crm.upsertLead(lead, {
+      attempt,
+      saveRefs: (refs) => this.leads.saveCrmRefs(leadId, refs),
+    });
+    await this.leads.markCrmDelivered(leadId, {
+      provider: this.crm.provider,
+      externalId: ref.externalId,
+      refs: ref.refs,
+      attempts: attempt,
+    });
   }
 
   async giveUp(leadId: string, attempts: number): Promise<void> {

@@ -59,8 +59,15 @@ export class LeadsFacade {
     return this.repository.leadForCrm(leadId);
   }
 
-  markCrmDelivered(leadId: string, provider: string, externalId: string, attempts: number): Promise<void> {
-    return this.repository.markCrmDelivered(leadId, provider, externalId, attempts);
+  markCrmDelivered(
+    leadId: string,
+    delivery: { provider: string; externalId: string; refs: Record<string, string>; attempts: number },
+  ): Promise<void> {
+    return this.repository.markCrmDelivered(leadId, delivery);
+  }
+
+  saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
+    return this.repository.saveCrmRefs(leadId, refs);
   }
 
   markCrmFailed(leadId: string, attempts: number): Promise<void> {

@@ -32,7 +32,12 @@ export interface LeadForCrm {
   details: Record<string, string>;
   contact: { id: string; name: string | null; phone: string | null };
   transcript: Array<{ direction: 'in' | 'out'; text: string; at: Date }>;
+  /** The CRM's id of this lead once filed; a later sync updates it and never files a second one. */
   crmExternalId: string | null;
+  /** The CRM ids a previous sync stored (contact, lead or deal, task...), so a retry resumes where it stopped. */
+  crmRefs: Record<string, string>;
+  /** When the CRM last took this lead; messages after it are what a follow-up sync must add. */
+  crmDeliveredAt: Date | null;
 }
 
 /** A message that needs a human makes the whole lead escalated. */

@@ -18,6 +18,6 @@ export class LocalCrmAdapter extends CrmGateway {
        ON CONFLICT (lead_id) DO UPDATE SET payload = excluded.payload, updated_at = now() RETURNING id`,
       [lead.id, JSON.stringify(lead)],
     )) as Array<{ id: string }>;
-    return { externalId: row.id };
+    return { externalId: row.id, refs: {} };
   }
 }

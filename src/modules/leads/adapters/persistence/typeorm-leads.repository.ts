@@ -171,13 +171,15 @@ export class TypeOrmLeadsRepository {
         details: Record<string, string>;
         conversation_id: string;
         crm_external_id: string | null;
+        crm_refs: Record<string, string>;
+        crm_delivered_at: Date | null;
         contact_id: string;
         name: string | null;
         phone_e164: string | null;
       }>
     >(
       `SELECT l.id, l.channel, l.intent, l.urgency, l.status, l.details, l.conversation_id, l.crm_external_id,
-              c.id AS contact_id, c.name, c.phone_e164
+              l.crm_refs, l.crm_delivered_at, c.id AS contact_id, c.name, c.phone_e164
        FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE l.id = $1`,
       [leadId],
     );
@@ -197,14 +199,26 @@ export class TypeOrmLeadsRepository {
       contact: { id: lead.contact_id, name: lead.name, phone: lead.phone_e164 },
       transcript: transcript.map((m) => ({ direction: m.direction, text: m.text, at: m.created_at })),
       crmExternalId: lead.crm_external_id,
+      crmRefs: lead.crm_refs,
+      crmDeliveredAt: lead.crm_delivered_at,
     };
   }
 
-  async markCrmDelivered(leadId: string, provider: string, externalId: string, attempts: number): Promise<void> {
+  async markCrmDelivered(
+    leadId: string,
+    delivery: { provider: string; externalId: string; refs: Record<string, string>; attempts: number },
+  ): Promise<void> {
     await this.query(
-      `UPDATE leads SET crm_provider = $2, crm_external_id = $3, crm_status = 'delivered', crm_attempts = $4,
-         crm_delivered_at = now(), updated_at = now() WHERE id = $1`,
-      [leadId, provider, externalId, attempts],
+      `UPDATE leads SET crm_provider = $2, crm_external_id = $3, crm_refs = $4, crm_status = 'delivered',
+         crm_attempts = $5, crm_delivered_at = now(), updated_at = now() WHERE id = $1`,
+      [leadId, delivery.provider, delivery.externalId, JSON.stringify(delivery.refs), delivery.attempts],
+    );
+  }
+
+  /** Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail. */
+  async saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
+    await this.uow.detached(() =>
+      this.query(`UPDATE leads SET crm_refs = crm_refs || $2::jsonb WHERE id = $1`, [leadId, JSON.stringify(refs)]),
     );
   }
 

@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  rawBody: string;
+  /** JSON or form body, parsed; {} when empty. */
+  body: any;
+}
+
+export interface FakeResponse {
+  status?: number;
+  headers?: Record<string, string>;
+  /** Serialized as JSON unless a string. */
+  body?: unknown;
+}
+
+/**
+ * What to do with a request instead of (or around) the normal handler:
+ * - a FakeResponse: answer it without running the handler (error answers);
+ * - 'hang': never answer (the client times out);
+ * - 'drop': destroy the connection before doing anything;
+ * - 'drop-after': run the handler (the side effect happens), then destroy the connection without answering.
+ */
+export type Fault = FakeResponse | 'hang' | 'drop' | 'drop-after';
+
+type Handler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+/**
+ * A small stateful HTTP server for wire-faithful provider fakes: routes, a request log, scripted faults, latency.
+ */
+export class FakeHttpServer {
+  readonly requests: FakeRequest[] = [];
+  latencyMs = 0;
+  private readonly routes: Array<{ method: string; path: RegExp; handler: Handler }> = [];
+  private readonly faults: Array<{ match: (r: FakeRequest) => boolean; fault: Fault }> = [];
+  private readonly sockets = new Set<Socket>();
+  private server?: Server;
+
+  route(method: string, path: RegExp | string, handler: Handler): this {
+    const pattern = typeof path === 'string' ? new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : path;
+    this.routes.push({ method: method.toUpperCase(), path: pattern, handler });
+    return this;
+  }
+
+  /** The next request(s) matching `match` (all by default) get `fault`, `times` times. */
+  failNext(fault: Fault, times = 1, match: (request: FakeRequest) => boolean = () => true): this {
+    for (let i = 0; i < times; i++) this.faults.push({ match, fault });
+    return this;
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = await readRequest(req);
+    this.requests.push(request);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+
+    const index = this.faults.findIndex((f) => f.match(request));
+    const fault = index >= 0 ? this.faults.splice(index, 1)[0].fault : undefined;
+    if (fault === 'hang') return;
+    if (fault === 'drop') return void req.socket.destroy();
+
+    const route = this.routes.find((r) => r.method === request.method && r.path.test(request.path));
+    if (fault && typeof fault === 'object') return send(res, fault);
+    const response = route ? await route.handler(request) : { status: 404, body: { error: 'not found' } };
+    if (fault === 'drop-after') return void req.socket.destroy();
+    send(res, response);
+  }
+}
+
+async function readRequest(req: IncomingMessage): Promise<FakeRequest> {
+  let rawBody = '';
+  for await (const chunk of req) rawBody += chunk;
+  const url = new URL(req.url ?? '/', 'http://fake');
+  let body: any = {};
+  if (rawBody) {
+    const type = req.headers['content-type'] ?? '';
+    body = type.includes('application/x-www-form-urlencoded')
+      ? Object.fromEntries(new URLSearchParams(rawBody))
+      : safeJson(rawBody);
+  }
+  return {
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    rawBody,
+    body,
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { _unparsed: text };
+  }
+}
+
+function send(res: ServerResponse, response: FakeResponse): void {
+  const status = response.status ?? 200;
+  if (response.body === undefined) {
+    res.writeHead(status, response.headers).end();
+    return;
+  }
+  const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+  res.writeHead(status, { 'content-type': 'application/json', ...response.headers }).end(text);
+}
