@@ -95,9 +95,29 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         last_error text NOT NULL,
         attempts integer NOT NULL,
         attempt_log jsonb NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz NOT NULL DEFAULT now(),
+        -- a replay files a new outbox row for the same work; the dead letter stays as the record of the failure
+        replayed_at timestamptz,
+        replay_outbox_id bigint,
+        replayed_by text,
+        discarded_at timestamptz,
+        discarded_by text
       )`);
     await db.query(`CREATE INDEX dead_letters_created_idx ON dead_letters (created_at)`);
+    await db.query(`
+      CREATE TABLE manager_alerts (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        group_key text NOT NULL,
+        title text NOT NULL,
+        count integer NOT NULL DEFAULT 1,
+        samples jsonb NOT NULL DEFAULT '[]',
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent')),
+        first_at timestamptz NOT NULL DEFAULT now(),
+        last_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz
+      )`);
+    // One open alert per group: an outage adds to it instead of sending hundreds.
+    await db.query(`CREATE UNIQUE INDEX manager_alerts_open_idx ON manager_alerts (group_key) WHERE status = 'pending'`);
     // OAuth tokens of a CRM account; the refresh token rotates and is single-use, so it lives here, not in env.
     await db.query(`
       CREATE TABLE crm_oauth_tokens (
@@ -123,6 +143,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     for (const table of [
       'local_crm_leads',
       'crm_oauth_tokens',
+      'manager_alerts',
       'dead_letters',
       'outbox',
       'leads',

@@ -13,9 +13,12 @@ export class AcceptInboundFunction1764000000001 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
-      CREATE FUNCTION outbox_add(p_topic text, p_payload jsonb, p_trace_context jsonb) RETURNS bigint
+      CREATE FUNCTION outbox_add(
+        p_topic text, p_payload jsonb, p_trace_context jsonb, p_not_before timestamptz DEFAULT now()
+      ) RETURNS bigint
       LANGUAGE sql AS $$
-        INSERT INTO outbox (topic, payload, trace_context) VALUES (p_topic, p_payload, p_trace_context) RETURNING id
+        INSERT INTO outbox (topic, payload, trace_context, next_attempt_at)
+        VALUES (p_topic, p_payload, p_trace_context, p_not_before) RETURNING id
       $$`);
 
     await db.query(`
@@ -113,6 +116,6 @@ export class AcceptInboundFunction1764000000001 implements MigrationInterface {
     await db.query(
       'DROP FUNCTION IF EXISTS accept_inbound_message(text, text, text, text, text, text, text, text, jsonb)',
     );
-    await db.query('DROP FUNCTION IF EXISTS outbox_add(text, jsonb, jsonb)');
+    await db.query('DROP FUNCTION IF EXISTS outbox_add(text, jsonb, jsonb, timestamptz)');
   }
 }

@@ -8,6 +8,8 @@ import { RequestValidationError } from './request-validation.error';
 const STATUS_BY_CODE: Record<string, number> = {
   'REQUEST.INVALID': HttpStatus.BAD_REQUEST,
   'COMMON.NOT_FOUND': HttpStatus.NOT_FOUND,
+  'OUTBOX.DEAD_LETTER_NOT_FOUND': HttpStatus.NOT_FOUND,
+  'OUTBOX.DEAD_LETTER_DISCARDED': HttpStatus.CONFLICT,
 };
 
 /** Every error leaves as application/problem+json; no stack trace or internal message reaches the client. */

@@ -1,32 +1,11 @@
 import type { Client } from 'pg';
-import { CrmGateway, type CrmLeadRef } from '../../src/modules/crm';
+import { CrmGateway } from '../../src/modules/crm';
 import { OutboxRelay } from '../../src/modules/outbox';
-import type { LeadForCrm } from '../../src/modules/leads';
-import { PermanentError, TransientError } from '../../src/shared/domain-error';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { request, webchatId } from '../support/http';
+import { ScriptedCrm } from '../support/scripted-crm';
 import { connectDatabase, testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
-
-/** A CRM that fails as told. It stands in for the gateway port to exercise the outbox's retry machinery. */
-class ScriptedCrm extends CrmGateway {
-  readonly provider = 'scripted';
-  calls: number[] = [];
-  private script: Array<'transient' | 'permanent' | 'ok'> = [];
-
-  failNext(...outcomes: Array<'transient' | 'permanent' | 'ok'>): void {
-    this.script = outcomes;
-    this.calls = [];
-  }
-
-  async upsertLead(lead: LeadForCrm): Promise<CrmLeadRef> {
-    this.calls.push(Date.now());
-    const outcome = this.script.shift() ?? 'transient';
-    if (outcome === 'transient') throw new TransientError('CRM answered 503');
-    if (outcome === 'permanent') throw new PermanentError('CRM rejected the lead: 400 invalid field');
-    return { externalId: `crm-${lead.id}`, refs: {} };
-  }
-}
 
 describe('CRM delivery through the outbox: retries, backoff and dead letters', () => {
   const BASE_MS = 100;

@@ -5,3 +5,5 @@ export { OutboxJobRunner } from './adapters/queue/outbox-job.runner';
 export { OutboxRelay } from './adapters/queue/outbox.relay';
 export { OUTBOX_TOPICS, type OutboxPayloads, type OutboxTopic } from './outbox.topics';
 export type { OutboxContext, DeadLetterInfo, DeadLetterReason } from './domain/outbox-entry';
+export { DeadLetterDesk } from './application/dead-letter.desk';
+export type { DeadLetter, DeadLetterFilter, DeadLetterState } from './domain/dead-letter';

@@ -17,9 +17,15 @@ export class OutboxWriter {
     private readonly uow: UnitOfWork,
   ) {}
 
-  async add<T extends OutboxTopic>(topic: T, payload: OutboxPayloads[T]): Promise<string> {
-    const id = await this.repository.insert(topic, payload, captureTraceContext());
-    this.uow.afterCommit(() => this.publishCommitted(id, topic));
+  /** `delayMs` holds the work back, e.g. to gather a burst of alerts into one message. */
+  async add<T extends OutboxTopic>(
+    topic: T,
+    payload: OutboxPayloads[T],
+    options: { delayMs?: number } = {},
+  ): Promise<string> {
+    const notBefore = options.delayMs ? new Date(Date.now() + options.delayMs) : undefined;
+    const id = await this.repository.insert(topic, payload, captureTraceContext(), notBefore);
+    this.uow.afterCommit(() => this.publisher.publishSoon({ id, topic, notBefore }));
     return id;
   }
 

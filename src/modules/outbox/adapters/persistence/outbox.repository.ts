@@ -39,12 +39,11 @@ export class OutboxRepository {
     return this.uow.manager().query(sql, params) as Promise<T>;
   }
 
-  async insert(topic: string, payload: unknown, traceContext: TraceCarrier): Promise<string> {
-    const [row] = await this.query<Array<{ id: string }>>('SELECT outbox_add($1, $2, $3) AS id', [
-      topic,
-      JSON.stringify(payload),
-      JSON.stringify(traceContext),
-    ]);
+  async insert(topic: string, payload: unknown, traceContext: TraceCarrier, notBefore?: Date): Promise<string> {
+    const [row] = await this.query<Array<{ id: string }>>(
+      'SELECT outbox_add($1, $2, $3, COALESCE($4::timestamptz, now())) AS id',
+      [topic, JSON.stringify(payload), JSON.stringify(traceContext), notBefore ?? null],
+    );
     return String(row.id);
   }
 

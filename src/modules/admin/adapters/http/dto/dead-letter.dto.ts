@@ -1,0 +1,39 @@
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional } from 'class-validator';
+import { OUTBOX_TOPICS } from '../../../../outbox';
+import { PageQueryDto } from './page-query.dto';
+
+export class DeadLetterFilterDto {
+  @ApiPropertyOptional({ enum: OUTBOX_TOPICS })
+  @IsOptional()
+  @IsIn(OUTBOX_TOPICS)
+  topic?: (typeof OUTBOX_TOPICS)[number];
+
+  @ApiPropertyOptional({
+    enum: ['exhausted', 'permanent'],
+    description: 'retries used up, or a failure no retry fixes',
+  })
+  @IsOptional()
+  @IsIn(['exhausted', 'permanent'])
+  reason?: 'exhausted' | 'permanent';
+
+  @ApiPropertyOptional({ enum: ['open', 'replayed', 'discarded'] })
+  @IsOptional()
+  @IsIn(['open', 'replayed', 'discarded'])
+  state?: 'open' | 'replayed' | 'discarded';
+
+  @ApiPropertyOptional({ description: 'created at or after (ISO 8601)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'from must be an ISO 8601 date' })
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'created before (ISO 8601)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'to must be an ISO 8601 date' })
+  to?: Date;
+}
+
+export class DeadLetterQueryDto extends IntersectionType(PageQueryDto, DeadLetterFilterDto) {}
