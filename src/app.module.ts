@@ -14,6 +14,7 @@ import { AdminModule } from './modules/admin';
 import { ChannelsModule } from './modules/channels';
 import { CrmModule } from './modules/crm';
 import { LeadsModule } from './modules/leads';
+import { NotificationsModule } from './modules/notifications';
 import { OutboxModule } from './modules/outbox';
 import { TriageModule } from './modules/triage';
 import { loggerParams } from './observability/logging';
@@ -37,6 +38,7 @@ export class AppModule {
         ChannelsModule,
         TriageModule,
         CrmModule,
+        NotificationsModule,
         AdminModule,
         HealthModule,
         ...(env.BENCH_ROUTES ? [BenchModule] : []),

@@ -175,6 +175,25 @@ export class EnvironmentVariables {
   @Min(0.1)
   AMOCRM_RATE_PER_SEC = 7;
 
+  // Manager alerts: always logged; also sent to a Telegram chat and/or a webhook when configured.
+  @ValidateIf((env: EnvironmentVariables) => env.MANAGER_TELEGRAM_CHAT_ID !== undefined)
+  @IsString({ message: 'must be set with MANAGER_TELEGRAM_CHAT_ID' })
+  MANAGER_TELEGRAM_BOT_TOKEN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.MANAGER_TELEGRAM_BOT_TOKEN !== undefined)
+  @Matches(/^-?\d+$|^@\w+$/, { message: 'must be a chat id (a number) or @channelname' })
+  MANAGER_TELEGRAM_CHAT_ID?: string;
+
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  ALERT_WEBHOOK_URL?: string;
+
+  /** Alerts of one kind within this window go out as one message. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  ALERT_GROUP_WINDOW_MS = 60000;
+
   // Provider base URLs: point adapters at fakes or proxies.
   @IsOptional() @IsUrl(URL_OPTIONS) TELEGRAM_API_BASE?: string;
   @IsOptional() @IsUrl(URL_OPTIONS) WHATSAPP_GRAPH_BASE?: string;

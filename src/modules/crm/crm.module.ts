@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EnvironmentVariables } from '../../config/env.validation';
 import { LeadsModule } from '../leads';
+import { NotificationsModule } from '../notifications';
 import { OutboxModule } from '../outbox';
 import { LocalCrmAdapter } from './adapters/local/local-crm.adapter';
 import { CrmSyncProcessor } from './adapters/queue/crm-sync.processor';
@@ -8,7 +9,7 @@ import { SyncLeadToCrmUseCase } from './application/sync-lead-to-crm.use-case';
 import { CrmGateway } from './ports/crm-gateway.port';
 
 @Module({
-  imports: [LeadsModule, OutboxModule],
+  imports: [LeadsModule, OutboxModule, NotificationsModule],
   providers: [
     LocalCrmAdapter,
     {

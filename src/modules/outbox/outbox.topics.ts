@@ -9,10 +9,12 @@ export interface OutboxPayloads {
   'reply.send': { messageId: string };
   /** Bring the lead's CRM card up to date. */
   'crm.sync': { leadId: string };
+  /** Tell the managers about a problem; alerts of one kind within a window go out as one message. */
+  'alert.send': { alertId: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;
-export const OUTBOX_TOPICS: readonly OutboxTopic[] = ['triage.process', 'reply.send', 'crm.sync'];
+export const OUTBOX_TOPICS: readonly OutboxTopic[] = ['triage.process', 'reply.send', 'crm.sync', 'alert.send'];
 
 /** What a job carries: only the outbox id; the row is the source of truth. */
 export interface OutboxJobData {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PermanentError } from '../../../shared/domain-error';
+import { maskPhone } from '../../../shared/phone';
 import { LeadsFacade } from '../../leads';
+import { ManagerAlerts } from '../../notifications';
 import { CrmGateway } from '../ports/crm-gateway.port';
 
 /** Sends the lead's current state to the CRM and remembers the CRM's id for it. */
@@ -9,6 +11,7 @@ export class SyncLeadToCrmUseCase {
   constructor(
     private readonly leads: LeadsFacade,
     private readonly crm: CrmGateway,
+    private readonly alerts: ManagerAlerts,
   ) {}
 
   async execute(leadId: string, attempt: number): Promise<void> {
@@ -26,7 +29,20 @@ export class SyncLeadToCrmUseCase {
     });
   }
 
-  async giveUp(leadId: string, attempts: number): Promise<void> {
-    await this.leads.markCrmFailed(leadId, attempts);
+  /** The lead could not be delivered: mark it and tell the managers who the client is and why. */
+  async giveUp(leadId: string, failure: { reason: 'exhausted' | 'permanent'; lastError: string; attempts: number }) {
+    await this.leads.markCrmFailed(leadId, failure.attempts);
+    const lead = await this.leads.leadForCrm(leadId);
+    const client = [lead?.contact.name ?? 'Без имени', lead?.contact.phone ? maskPhone(lead.contact.phone) : null]
+      .filter(Boolean)
+      .join(', ');
+    await this.alerts.raise({
+      groupKey: `crm.sync:${this.crm.provider}:${failure.reason}`,
+      title:
+        failure.reason === 'permanent'
+          ? `CRM (${this.crm.provider}) отклоняет лиды: нужна проверка интеграции`
+          : `CRM (${this.crm.provider}) не отвечает: лиды не доставлены после всех повторов`,
+      sample: `${client} (${lead?.channel ?? '—'}, ${lead?.intent ?? '—'}): ${failure.lastError.slice(0, 200)}`,
+    });
   }
 }

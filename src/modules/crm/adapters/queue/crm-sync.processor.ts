@@ -15,6 +15,6 @@ export class CrmSyncProcessor extends OutboxProcessor<CrmSyncPayload> {
   }
 
   override onDeadLetter(payload: CrmSyncPayload, failure: DeadLetterInfo): Promise<void> {
-    return this.syncLead.giveUp(payload.leadId, failure.attempts);
+    return this.syncLead.giveUp(payload.leadId, failure);
   }
 }
