@@ -91,7 +91,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         outbox_id bigint NOT NULL UNIQUE REFERENCES outbox(id) ON DELETE CASCADE,
         topic text NOT NULL,
         payload jsonb NOT NULL,
-        reason text NOT NULL CHECK (reason IN ('exhausted', 'permanent')),
+        reason text NOT NULL CHECK (reason IN ('exhausted', 'blocked', 'permanent')),
         last_error text NOT NULL,
         attempts integer NOT NULL,
         attempt_log jsonb NOT NULL,

@@ -105,6 +105,17 @@ export class EnvironmentVariables {
   @Min(1)
   CRM_TASK_DEADLINE_MINUTES = 15;
 
+  /** Replay CRM dead letters of outages and blocks by themselves once the CRM answers again. */
+  @Transform(toBool)
+  @IsBoolean()
+  CRM_REDRIVE_ENABLED = true;
+
+  /** How often the redrive checks; it probes with one dead letter before replaying the rest. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CRM_REDRIVE_INTERVAL_MS = 30000;
+
   // Bitrix24 (CRM_PROVIDER=bitrix24)
   @IsOptional()
   @Transform(toInt)

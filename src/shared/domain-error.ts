@@ -35,3 +35,15 @@ export class PermanentError extends Error {
     this.name = 'PermanentError';
   }
 }
+
+/**
+ * The provider has blocked or suspended the account (Bitrix24 OVERLOAD_LIMIT, an unpaid amoCRM account): hot
+ * retries are pointless and make it worse, so the work goes to dead letters at once, but it is replayed by the
+ * slow redrive once the provider answers again.
+ */
+export class ProviderBlockedError extends PermanentError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProviderBlockedError';
+  }
+}

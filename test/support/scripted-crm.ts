@@ -8,6 +8,8 @@ export type ScriptedOutcome = 'transient' | 'permanent' | 'ok';
 export class ScriptedCrm extends CrmGateway {
   readonly provider = 'scripted';
   calls: number[] = [];
+  /** How many times each lead was filed successfully: more than once would be a duplicate in a real CRM. */
+  readonly delivered = new Map<string, number>();
   private script: ScriptedOutcome[] = [];
 
   /** Outcomes of the next calls, in order; once used up, `fallback` answers. */
@@ -23,6 +25,7 @@ export class ScriptedCrm extends CrmGateway {
     const outcome = this.script.shift() ?? this.fallback;
     if (outcome === 'transient') throw new TransientError('CRM answered 503');
     if (outcome === 'permanent') throw new PermanentError('CRM rejected the lead: 400 invalid field');
+    this.delivered.set(lead.id, (this.delivered.get(lead.id) ?? 0) + 1);
     return { externalId: `crm-${lead.id}`, refs: {} };
   }
 }

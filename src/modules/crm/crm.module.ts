@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications';
 import { OutboxModule } from '../outbox';
 import { LocalCrmAdapter } from './adapters/local/local-crm.adapter';
 import { CrmSyncProcessor } from './adapters/queue/crm-sync.processor';
+import { CrmRedrive } from './application/crm-redrive';
 import { SyncLeadToCrmUseCase } from './application/sync-lead-to-crm.use-case';
 import { CrmGateway } from './ports/crm-gateway.port';
 
@@ -24,6 +25,7 @@ import { CrmGateway } from './ports/crm-gateway.port';
     },
     SyncLeadToCrmUseCase,
     CrmSyncProcessor,
+    CrmRedrive,
   ],
   exports: [CrmGateway],
 })

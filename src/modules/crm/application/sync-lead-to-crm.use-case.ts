@@ -3,6 +3,7 @@ import { PermanentError } from '../../../shared/domain-error';
 import { maskPhone } from '../../../shared/phone';
 import { LeadsFacade } from '../../leads';
 import { ManagerAlerts } from '../../notifications';
+import type { DeadLetterInfo } from '../../outbox';
 import { CrmGateway } from '../ports/crm-gateway.port';
 
 /** Sends the lead's current state to the CRM and remembers the CRM's id for it. */
@@ -30,7 +31,7 @@ export class SyncLeadToCrmUseCase {
   }
 
   /** The lead could not be delivered: mark it and tell the managers who the client is and why. */
-  async giveUp(leadId: string, failure: { reason: 'exhausted' | 'permanent'; lastError: string; attempts: number }) {
+  async giveUp(leadId: string, failure: DeadLetterInfo): Promise<void> {
     await this.leads.markCrmFailed(leadId, failure.attempts);
     const lead = await this.leads.leadForCrm(leadId);
     const client = [lead?.contact.name ?? 'Без имени', lead?.contact.phone ? maskPhone(lead.contact.phone) : null]
@@ -38,10 +39,11 @@ export class SyncLeadToCrmUseCase {
       .join(', ');
     await this.alerts.raise({
       groupKey: `crm.sync:${this.crm.provider}:${failure.reason}`,
-      title:
-        failure.reason === 'permanent'
-          ? `CRM (${this.crm.provider}) отклоняет лиды: нужна проверка интеграции`
-          : `CRM (${this.crm.provider}) не отвечает: лиды не доставлены после всех повторов`,
+      title: {
+        permanent: `CRM (${this.crm.provider}) отклоняет лиды: нужна проверка интеграции`,
+        blocked: `CRM (${this.crm.provider}) заблокировала доступ: лиды ждут, повторим, когда CRM снова ответит`,
+        exhausted: `CRM (${this.crm.provider}) не отвечает: лиды не доставлены после всех повторов`,
+      }[failure.reason],
       sample: `${client} (${lead?.channel ?? '—'}, ${lead?.intent ?? '—'}): ${failure.lastError.slice(0, 200)}`,
     });
   }

@@ -48,6 +48,19 @@ export class DeadLetterDesk {
     }
   }
 
+  /** Replays the oldest open dead letter matching the filter, if any: a probe of whether the work goes through now. */
+  replayOldest(filter: DeadLetterFilter, actor: string): Promise<DeadLetter | null> {
+    return this.uow.run(async () => {
+      const [oldest] = await this.repository.lockOpen(filter, 1);
+      return oldest ? this.refile(oldest, actor) : null;
+    });
+  }
+
+  /** How the work a replay filed has gone: pending, done, or dead again. */
+  replayOutcome(replayOutboxId: string): Promise<'pending' | 'done' | 'dead' | null> {
+    return this.repository.outboxStatus(replayOutboxId);
+  }
+
   discard(id: string, actor: string): Promise<DeadLetter> {
     return this.uow.run(async () => {
       const deadLetter = await this.repository.lock(id);

@@ -22,7 +22,7 @@ export interface DeadLetter {
 
 export interface DeadLetterFilter {
   topic?: string;
-  reason?: DeadLetterReason;
+  reason?: DeadLetterReason | DeadLetterReason[];
   state?: DeadLetterState;
   from?: Date;
   to?: Date;

@@ -1,5 +1,6 @@
 export type OutboxStatus = 'pending' | 'done' | 'dead';
-export type DeadLetterReason = 'exhausted' | 'permanent';
+/** exhausted: retries used up; blocked: the provider refused service for now; permanent: no retry can fix it. */
+export type DeadLetterReason = 'exhausted' | 'blocked' | 'permanent';
 
 export interface AttemptRecord {
   attempt: number;

@@ -59,7 +59,7 @@ export class DeadLetterRepository {
       clauses.push(clause.replace('?', `$${params.length}`));
     };
     if (filter.topic) add('topic = ?', filter.topic);
-    if (filter.reason) add('reason = ?', filter.reason);
+    if (filter.reason) add('reason = ANY(?)', [filter.reason].flat());
     if (filter.from) add('created_at >= ?', filter.from);
     if (filter.to) add('created_at < ?', filter.to);
     if (filter.state) clauses.push(STATE_SQL[filter.state]);
@@ -97,6 +97,14 @@ export class DeadLetterRepository {
       'UPDATE dead_letters SET replayed_at = now(), replay_outbox_id = $2, replayed_by = $3 WHERE id = $1',
       [id, replayOutboxId, actor],
     );
+  }
+
+  async outboxStatus(outboxId: string): Promise<'pending' | 'done' | 'dead' | null> {
+    const rows = await this.query<Array<{ status: 'pending' | 'done' | 'dead' }>>(
+      'SELECT status FROM outbox WHERE id = $1',
+      [outboxId],
+    );
+    return rows[0]?.status ?? null;
   }
 
   async markDiscarded(id: string, actor: string): Promise<void> {

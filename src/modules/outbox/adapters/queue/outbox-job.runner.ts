@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import { inSpan } from '../../../../observability/trace-context';
-import { PermanentError, TransientError } from '../../../../shared/domain-error';
+import { PermanentError, ProviderBlockedError, TransientError } from '../../../../shared/domain-error';
 import { RetryPolicy } from '../../../../shared/retry-policy';
 import { UnitOfWork } from '../../../../shared/unit-of-work';
 import type { DeadLetterReason, OutboxEntry, OutboxHandler } from '../../domain/outbox-entry';
@@ -80,7 +80,8 @@ export class OutboxJobRunner {
     const delay = permanent ? null : this.retryPolicy.delayAfter(entry.attempts, retryAfterMs);
 
     if (delay === null) {
-      const reason: DeadLetterReason = permanent ? 'permanent' : 'exhausted';
+      const reason: DeadLetterReason =
+        error instanceof ProviderBlockedError ? 'blocked' : permanent ? 'permanent' : 'exhausted';
       await this.uow.run(async () => {
         await this.repository.recordFailure(entry.id, message, null);
         await this.repository.insertDeadLetter(entry.id, reason, message);

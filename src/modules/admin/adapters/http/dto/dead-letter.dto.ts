@@ -11,12 +11,12 @@ export class DeadLetterFilterDto {
   topic?: (typeof OUTBOX_TOPICS)[number];
 
   @ApiPropertyOptional({
-    enum: ['exhausted', 'permanent'],
-    description: 'retries used up, or a failure no retry fixes',
+    enum: ['exhausted', 'blocked', 'permanent'],
+    description: 'retries used up, the provider blocked the account, or a failure no retry fixes',
   })
   @IsOptional()
-  @IsIn(['exhausted', 'permanent'])
-  reason?: 'exhausted' | 'permanent';
+  @IsIn(['exhausted', 'blocked', 'permanent'])
+  reason?: 'exhausted' | 'blocked' | 'permanent';
 
   @ApiPropertyOptional({ enum: ['open', 'replayed', 'discarded'] })
   @IsOptional()
