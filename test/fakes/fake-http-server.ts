@@ -35,6 +35,9 @@ type Handler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 export class FakeHttpServer {
   readonly requests: FakeRequest[] = [];
   latencyMs = 0;
+  /** Chaos: each request fails with this probability, with a fault drawn from `randomFaults`. */
+  failureRate = 0;
+  randomFaults: Array<{ fault: Fault; match?: (request: FakeRequest) => boolean }> = [];
   private readonly routes: Array<{ method: string; path: RegExp; handler: Handler }> = [];
   private readonly faults: Array<{ match: (r: FakeRequest) => boolean; fault: Fault }> = [];
   private readonly sockets = new Set<Socket>();
@@ -71,13 +74,19 @@ export class FakeHttpServer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  private randomFault(request: FakeRequest): Fault | undefined {
+    if (this.failureRate <= 0 || Math.random() >= this.failureRate) return undefined;
+    const candidates = this.randomFaults.filter((f) => !f.match || f.match(request));
+    return candidates.length ? candidates[Math.floor(Math.random() * candidates.length)].fault : undefined;
+  }
+
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const request = await readRequest(req);
     this.requests.push(request);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
     const index = this.faults.findIndex((f) => f.match(request));
-    const fault = index >= 0 ? this.faults.splice(index, 1)[0].fault : undefined;
+    const fault = index >= 0 ? this.faults.splice(index, 1)[0].fault : this.randomFault(request);
     if (fault === 'hang') return;
     if (fault === 'drop') return void req.socket.destroy();
 
