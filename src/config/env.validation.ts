@@ -105,6 +105,13 @@ export class EnvironmentVariables {
   @Min(1)
   CRM_TASK_DEADLINE_MINUTES = 15;
 
+  /** Passes over a CRM sync's remaining steps within one try when a call blips (1 = none). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  CRM_QUICK_PASSES = 3;
+
   /** Replay CRM dead letters of outages and blocks by themselves once the CRM answers again. */
   @Transform(toBool)
   @IsBoolean()

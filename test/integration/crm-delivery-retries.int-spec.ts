@@ -10,6 +10,7 @@ import { waitFor } from '../support/wait-for';
 describe('CRM delivery through the outbox: retries, backoff and dead letters', () => {
   const BASE_MS = 100;
   const env = testEnv({
+    CRM_QUICK_PASSES: '1', // the outbox's own retry schedule, without the sync's quick passes
     RETRY_BASE_MS: String(BASE_MS),
     RETRY_FACTOR: '4',
     RETRY_ATTEMPTS: '3',
@@ -127,5 +128,39 @@ describe('CRM delivery through the outbox: retries, backoff and dead letters', (
     expect(purged.deadLetters).toBe(1);
     expect(await deadLetterOf(old)).toBeUndefined();
     expect(await deadLetterOf(young)).toBeDefined();
+  });
+});
+
+describe('quick passes: a blip within a CRM sync is retried at once, inside the same try', () => {
+  const env = testEnv(); // CRM_QUICK_PASSES=3 by default
+  const crm = new ScriptedCrm();
+  let running: RunningApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    running = await startApp(env, [[CrmGateway, crm]]);
+    db = await connectDatabase(env.DATABASE_URL);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await running?.close();
+  });
+
+  it('two blips then success: delivered on the first try of the outbox, three passes', async () => {
+    crm.failNext('transient', 'transient', 'ok');
+    const answer = await request(`${running.url}/api/v1/webchat/messages`, {
+      body: { sessionId: webchatId('s'), clientMessageId: webchatId('m'), text: 'запишите на стрижку' },
+    });
+    const lead = await waitFor(
+      async () =>
+        (
+          await db.query("SELECT crm_attempts FROM leads WHERE conversation_id = $1 AND crm_status = 'delivered'", [
+            answer.body.conversationId,
+          ])
+        ).rows[0],
+      { what: 'delivery' },
+    );
+    expect(lead.crm_attempts).toBe(1);
+    expect(crm.calls).toHaveLength(3);
   });
 });

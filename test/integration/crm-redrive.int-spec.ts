@@ -22,6 +22,7 @@ describe('slow redrive after a CRM outage', () => {
     });
     const env = testEnv({
       RETRY_ATTEMPTS: '2',
+      CRM_QUICK_PASSES: '1',
       RETRY_BASE_MS: '50',
       CRM_REDRIVE_INTERVAL_MS: '500',
       ALERT_GROUP_WINDOW_MS: '2000',

@@ -3,8 +3,10 @@ import { EnvironmentVariables } from '../../config/env.validation';
 import { LeadsModule } from '../leads';
 import { NotificationsModule } from '../notifications';
 import { OutboxModule } from '../outbox';
+import { Bitrix24CrmAdapter } from './adapters/bitrix24/bitrix24-crm.adapter';
 import { LocalCrmAdapter } from './adapters/local/local-crm.adapter';
 import { CrmSyncProcessor } from './adapters/queue/crm-sync.processor';
+import { RedisRateLimiter } from './adapters/shared/redis-rate-limiter';
 import { CrmRedrive } from './application/crm-redrive';
 import { SyncLeadToCrmUseCase } from './application/sync-lead-to-crm.use-case';
 import { CrmGateway } from './ports/crm-gateway.port';
@@ -12,12 +14,14 @@ import { CrmGateway } from './ports/crm-gateway.port';
 @Module({
   imports: [LeadsModule, OutboxModule, NotificationsModule],
   providers: [
+    RedisRateLimiter,
     LocalCrmAdapter,
+    Bitrix24CrmAdapter,
     {
       provide: CrmGateway,
-      inject: [EnvironmentVariables, LocalCrmAdapter],
-      useFactory: (env: EnvironmentVariables, local: LocalCrmAdapter): CrmGateway => {
-        const adapters: Partial<Record<EnvironmentVariables['CRM_PROVIDER'], CrmGateway>> = { local };
+      inject: [EnvironmentVariables, LocalCrmAdapter, Bitrix24CrmAdapter],
+      useFactory: (env: EnvironmentVariables, local: LocalCrmAdapter, bitrix24: Bitrix24CrmAdapter): CrmGateway => {
+        const adapters: Partial<Record<EnvironmentVariables['CRM_PROVIDER'], CrmGateway>> = { local, bitrix24 };
         const adapter = adapters[env.CRM_PROVIDER];
         if (!adapter) throw new Error(`CRM_PROVIDER=${env.CRM_PROVIDER} is not available in this version; use local`);
         return adapter;
