@@ -59,13 +59,14 @@ export class FakeHttpServer {
     this.faults.length = 0;
   }
 
-  async start(): Promise<string> {
+  /** Listens on a free port, or on `port` (to come back where it was after `stop`). */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
