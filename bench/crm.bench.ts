@@ -30,9 +30,14 @@ const FAILURE_RATE = Number(args['failure-rate']);
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432';
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function startFake(): Promise<{ env: Record<string, string>; leads: () => Array<{ originId: string }>; stop: () => Promise<void> }> {
+async function startFake(): Promise<{
+  env: Record<string, string>;
+  leads: () => Array<{ originId: string }>;
+  stop: () => Promise<void>;
+}> {
   const creates = (r: FakeRequest) => /(crm\.(lead|deal)\.add|leads\/complex)/.test(r.path);
   if (args.provider === 'amocrm') {
     const fake = new FakeAmoCrm();
@@ -59,7 +64,12 @@ async function startFake(): Promise<{ env: Record<string, string>; leads: () => 
     { fault: 'drop-after', match: creates },
   ];
   return {
-    env: { CRM_PROVIDER: 'bitrix24', BITRIX24_WEBHOOK_URL: fake.webhookUrl(base), BITRIX24_RATE_PER_SEC: '200', BITRIX24_RATE_BURST: '50' },
+    env: {
+      CRM_PROVIDER: 'bitrix24',
+      BITRIX24_WEBHOOK_URL: fake.webhookUrl(base),
+      BITRIX24_RATE_PER_SEC: '200',
+      BITRIX24_RATE_BURST: '50',
+    },
     leads: () => fake.leads(),
     stop: () => fake.stop(),
   };
@@ -75,7 +85,8 @@ async function main(): Promise<void> {
     ADMIN_API_TOKEN: randomBytes(16).toString('hex'),
     LOG_LEVEL: 'error',
     CRM_HTTP_TIMEOUT_MS: '1000',
-    QUEUE_CONCURRENCY: '20',
+    QUEUE_CONCURRENCY: '10',
+    DATABASE_POOL_SIZE: '60',
     CRM_REDRIVE_ENABLED: 'false', // measure the retry policy alone
     ...fake.env,
   });
@@ -104,9 +115,7 @@ async function main(): Promise<void> {
       );
     }
     const finished = async () =>
-      Number(
-        (await db.query("SELECT count(*) AS n FROM leads WHERE crm_status IN ('delivered', 'failed')")).rows[0].n,
-      );
+      Number((await db.query("SELECT count(*) AS n FROM leads WHERE crm_status IN ('delivered', 'failed')")).rows[0].n);
     while ((await finished()) < LEADS) await new Promise((resolve) => setTimeout(resolve, 500));
 
     const { rows } = await db.query(`
@@ -114,20 +123,31 @@ async function main(): Promise<void> {
              EXTRACT(EPOCH FROM (l.crm_delivered_at - m.created_at)) * 1000 AS ms
       FROM leads l JOIN LATERAL (SELECT created_at FROM messages WHERE conversation_id = l.conversation_id ORDER BY created_at LIMIT 1) m ON true`);
     const delivered = rows.filter((r) => r.crm_status === 'delivered');
-    const deadLetters = Number((await db.query("SELECT count(*) AS n FROM dead_letters WHERE topic = 'crm.sync'")).rows[0].n);
+    const deadLetters = Number(
+      (await db.query("SELECT count(*) AS n FROM dead_letters WHERE topic = 'crm.sync'")).rows[0].n,
+    );
     const retries = rows.reduce((sum, r) => sum + Math.max(0, Number(r.crm_attempts) - 1), 0);
     const latencies = delivered.map((r) => Number(r.ms)).sort((a, b) => a - b);
     const perOrigin = new Map<string, number>();
     for (const lead of fake.leads()) perOrigin.set(lead.originId, (perOrigin.get(lead.originId) ?? 0) + 1);
     const duplicates = [...perOrigin.values()].reduce((sum, n) => sum + n - 1, 0);
 
-    console.log(`\nbench:crm  provider=${args.provider} leads=${LEADS} failure-rate=${FAILURE_RATE} latency=${args['latency-ms']}ms node ${process.version}`);
+    console.log(
+      `\nbench:crm  provider=${args.provider} leads=${LEADS} failure-rate=${FAILURE_RATE} latency=${args['latency-ms']}ms node ${process.version}`,
+    );
     console.log(`CRM success          ${((delivered.length / LEADS) * 100).toFixed(2)} %`);
     console.log(`dead letters         ${((deadLetters / LEADS) * 100).toFixed(2)} % of leads (${deadLetters})`);
     console.log(`average retries      ${(retries / LEADS).toFixed(2)} per lead`);
-    console.log(`accepted → in CRM    p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`);
+    console.log(
+      `accepted → in CRM    p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`,
+    );
     console.log(`duplicates in CRM    ${duplicates}`);
     console.log(`wall time            ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const reasons = await db.query(
+      `SELECT reason, regexp_replace(last_error, '[0-9]+', 'N', 'g') AS error, count(*)::int AS n FROM dead_letters
+       WHERE topic = 'crm.sync' GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 5`,
+    );
+    for (const row of reasons.rows) console.log(`  dead letter: ${row.n} × ${row.reason}: ${row.error}`);
   } finally {
     await db.end();
     await app.close();

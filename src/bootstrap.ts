@@ -50,9 +50,19 @@ export async function createWorkerContext(env: EnvironmentVariables): Promise<IN
   return app;
 }
 
-/** A topic without a processor would pile up silently: refuse to start instead. */
+/**
+ * A topic without a processor would pile up silently, and a pool smaller than the workers' needs would stall
+ * them: refuse to start instead.
+ */
 function assertEveryTopicHasHandler(app: INestApplicationContext, env: EnvironmentVariables): void {
   if (env.APP_ROLE === 'api') return;
+  const needed = env.QUEUE_CONCURRENCY * (OUTBOX_TOPICS.length + 1) + 5;
+  if (env.DATABASE_POOL_SIZE < needed) {
+    throw new Error(
+      `DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE} is too small for QUEUE_CONCURRENCY=${env.QUEUE_CONCURRENCY}: ` +
+        `workers may need ${needed} connections`,
+    );
+  }
   const handled = app.get(OutboxJobRunner).topicsWithHandler;
   const missing = OUTBOX_TOPICS.filter((topic) => !handled.has(topic));
   if (missing.length > 0) throw new Error(`no processor for outbox topics: ${missing.join(', ')}`);

@@ -182,10 +182,12 @@ export class EnvironmentVariables {
   @IsInt()
   AMOCRM_RESPONSIBLE_USER_ID?: number;
 
-  /** Id of the lead custom field (text) that holds our lead id, the dedupe key. */
-  @IsOptional()
+  /** Id of the lead custom field (text) that holds our lead id: without it a lead cannot be found again. */
+  @ValidateIf(
+    (env: EnvironmentVariables) => env.CRM_PROVIDER === 'amocrm' || env.AMOCRM_EXTERNAL_ID_FIELD_ID !== undefined,
+  )
   @Transform(toInt)
-  @IsInt()
+  @IsInt({ message: 'must be the id of the lead text field that keeps the Volna lead id (required with amocrm)' })
   AMOCRM_EXTERNAL_ID_FIELD_ID?: number;
 
   @Transform(toNumber)
@@ -268,11 +270,19 @@ export class EnvironmentVariables {
   @Min(500)
   QUEUE_LOCK_DURATION_MS = 30000;
 
+  /** Jobs per queue at once. A CRM sync can hold two database connections: keep DATABASE_POOL_SIZE above
+   * QUEUE_CONCURRENCY × (queues + 1); start-up checks it. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(200)
-  QUEUE_CONCURRENCY = 10;
+  QUEUE_CONCURRENCY = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(500)
+  DATABASE_POOL_SIZE = 40;
 
   /** Key prefix of the queues, so several instances can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1 to 32 letters, digits, "-" or "_"' })

@@ -18,7 +18,7 @@ import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
           synchronize: false,
           migrationsRun: false,
           autoLoadEntities: true,
-          extra: { max: 20, connectionTimeoutMillis: 5000 },
+          extra: { max: env.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5000 },
           retryAttempts: 3,
           retryDelay: 1000,
         };

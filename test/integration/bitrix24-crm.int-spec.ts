@@ -126,7 +126,7 @@ describe('Bitrix24 adapter against the fake portal', () => {
 
   it('QUERY_LIMIT_EXCEEDED is transient with a hint of at least a second; OVERLOAD_LIMIT (same 503) is permanent', async () => {
     const { fake, adapter } = await start();
-    fake.failWith('QUERY_LIMIT_EXCEEDED');
+    fake.failWith('QUERY_LIMIT_EXCEEDED', 3); // reads are asked again twice before the error surfaces
     const limited = await failure(adapter.upsertLead(leadFixture(), syncContext()));
     expect(limited).toBeInstanceOf(TransientError);
     expect((limited as TransientError).retryAfterMs).toBeGreaterThanOrEqual(1000);
@@ -158,19 +158,19 @@ describe('Bitrix24 adapter against the fake portal', () => {
 
   it('marks a timeout or a dropped answer as uncertain, a rejected call as certain', async () => {
     const { fake, client } = await start();
-    fake.failNext('hang');
+    fake.failNext('hang', 3);
     expect(mayHaveReachedBitrix24(await failure(client.call('crm.settings.mode.get')))).toBe(true);
-    fake.failNext('drop-after');
+    fake.failNext('drop-after', 3);
     expect(mayHaveReachedBitrix24(await failure(client.call('crm.settings.mode.get')))).toBe(true);
-    fake.failWith('INTERNAL_SERVER_ERROR');
+    fake.failWith('INTERNAL_SERVER_ERROR', 3);
     expect(mayHaveReachedBitrix24(await failure(client.call('crm.settings.mode.get')))).toBe(true);
-    fake.failWith('QUERY_LIMIT_EXCEEDED');
+    fake.failWith('QUERY_LIMIT_EXCEEDED', 3);
     expect(mayHaveReachedBitrix24(await failure(client.call('crm.settings.mode.get')))).toBe(false);
   });
 
   it('a non-JSON answer (a proxy error page) is transient', async () => {
     const { fake, client } = await start();
-    fake.failNext({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' });
+    fake.failNext({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' }, 3);
 
     expect(await failure(client.call('crm.settings.mode.get'))).toBeInstanceOf(TransientError);
   });
@@ -259,7 +259,7 @@ describe('Bitrix24 adapter against the fake portal', () => {
       'validation',
     ];
     for (const kind of failures) {
-      fake.fail(kind);
+      fake.fail(kind, 3);
       await record();
     }
     fake.failNext({

@@ -25,7 +25,8 @@ describe('500 leads, the CRM failing 30 % of calls (Bitrix24)', () => {
       BITRIX24_RATE_BURST: '100',
       CRM_HTTP_TIMEOUT_MS: '300',
       RETRY_BASE_MS: '50',
-      QUEUE_CONCURRENCY: '20',
+      QUEUE_CONCURRENCY: '10',
+      DATABASE_POOL_SIZE: '60',
       CRM_REDRIVE_ENABLED: 'false',
       LOG_LEVEL: 'error',
     });

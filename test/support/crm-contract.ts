@@ -158,7 +158,8 @@ export function crmGatewayContract(name: string, start: () => Promise<CrmContrac
       ['validation', 'permanent'],
     ])('%s is %s', async (failure, expected) => {
       if (!supports(failure)) return;
-      subject.fake.fail(failure);
+      // A failure that persists (three calls in a row), so that it surfaces through an adapter's own quick retries.
+      subject.fake.fail(failure, expected === 'recovers' ? 1 : 3);
       const attempt = subject.gateway.upsertLead(leadFixture(), syncContext());
       if (expected === 'recovers') {
         await expect(attempt).resolves.toMatchObject({ externalId: expect.any(String) });

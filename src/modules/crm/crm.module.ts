@@ -3,6 +3,7 @@ import { EnvironmentVariables } from '../../config/env.validation';
 import { LeadsModule } from '../leads';
 import { NotificationsModule } from '../notifications';
 import { OutboxModule } from '../outbox';
+import { AmoCrmAdapter } from './adapters/amocrm/amocrm-crm.adapter';
 import { Bitrix24CrmAdapter } from './adapters/bitrix24/bitrix24-crm.adapter';
 import { LocalCrmAdapter } from './adapters/local/local-crm.adapter';
 import { CrmSyncProcessor } from './adapters/queue/crm-sync.processor';
@@ -17,15 +18,16 @@ import { CrmGateway } from './ports/crm-gateway.port';
     RedisRateLimiter,
     LocalCrmAdapter,
     Bitrix24CrmAdapter,
+    AmoCrmAdapter,
     {
       provide: CrmGateway,
-      inject: [EnvironmentVariables, LocalCrmAdapter, Bitrix24CrmAdapter],
-      useFactory: (env: EnvironmentVariables, local: LocalCrmAdapter, bitrix24: Bitrix24CrmAdapter): CrmGateway => {
-        const adapters: Partial<Record<EnvironmentVariables['CRM_PROVIDER'], CrmGateway>> = { local, bitrix24 };
-        const adapter = adapters[env.CRM_PROVIDER];
-        if (!adapter) throw new Error(`CRM_PROVIDER=${env.CRM_PROVIDER} is not available in this version; use local`);
-        return adapter;
-      },
+      inject: [EnvironmentVariables, LocalCrmAdapter, Bitrix24CrmAdapter, AmoCrmAdapter],
+      useFactory: (
+        env: EnvironmentVariables,
+        local: LocalCrmAdapter,
+        bitrix24: Bitrix24CrmAdapter,
+        amocrm: AmoCrmAdapter,
+      ): CrmGateway => ({ local, bitrix24, amocrm })[env.CRM_PROVIDER],
     },
     SyncLeadToCrmUseCase,
     CrmSyncProcessor,

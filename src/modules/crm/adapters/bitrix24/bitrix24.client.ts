@@ -70,6 +70,10 @@ interface Webhook {
 }
 
 const QUERY_LIMIT_RETRY_MS = 1000;
+const READ_METHOD = /\.(list|get|findbycomm)$/;
+const READ_RETRIES = 2;
+const READ_RETRY_PAUSE_MS = 100;
+const READ_RETRY_MAX_WAIT_MS = 1000;
 /** No reset time known: b24jssdk waits at least 10 s after OPERATION_TIME_LIMIT. */
 const OPERATION_LIMIT_RETRY_MS = 10000;
 
@@ -111,7 +115,23 @@ export class Bitrix24Client {
     return this.requireWebhook().userId;
   }
 
+  /**
+   * One REST call. A read (list, get, duplicate search) that blips is asked again at once, twice at most: it has
+   * no side effect, and redoing it here spares the sync from redoing the steps before it.
+   */
   async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.callOnce<T>(method, params);
+      } catch (error) {
+        const wait = error instanceof TransientError ? (error.retryAfterMs ?? 0) : Infinity;
+        if (!READ_METHOD.test(method) || wait > READ_RETRY_MAX_WAIT_MS || attempt > READ_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(READ_RETRY_PAUSE_MS * attempt, wait)));
+      }
+    }
+  }
+
+  private async callOnce<T>(method: string, params: Record<string, unknown>): Promise<T> {
     const webhook = this.requireWebhook();
     await this.acquireToken(webhook, method);
     const { status, text } = await this.post(webhook, method, params);
