@@ -117,7 +117,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         sent_at timestamptz
       )`);
     // One open alert per group: an outage adds to it instead of sending hundreds.
-    await db.query(`CREATE UNIQUE INDEX manager_alerts_open_idx ON manager_alerts (group_key) WHERE status = 'pending'`);
+    await db.query(
+      `CREATE UNIQUE INDEX manager_alerts_open_idx ON manager_alerts (group_key) WHERE status = 'pending'`,
+    );
     // OAuth tokens of a CRM account; the refresh token rotates and is single-use, so it lives here, not in env.
     await db.query(`
       CREATE TABLE crm_oauth_tokens (
