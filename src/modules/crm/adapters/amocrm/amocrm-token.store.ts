@@ -27,6 +27,8 @@ interface TokenPair {
   expiresAt: Date;
 }
 
+const REFRESH_TIMEOUT_FLOOR_MS = 30_000;
+
 /**
  * The OAuth tokens of one amoCRM account, kept in crm_oauth_tokens so every worker shares them. amoCRM refresh
  * tokens are single-use across all clients, so a refresh happens under the row's lock, in a transaction of its
@@ -34,6 +36,14 @@ interface TokenPair {
  * access token is used and the refresh token is not spent a second time.
  */
 export class AmoCrmTokenStore implements AmoAccessTokens {
+  /**
+   * A lost answer to a refresh spends the single-use refresh token and forces a re-authorization, so the refresh
+   * call waits far longer than an API call.
+   */
+  private get refreshTimeoutMs(): number {
+    return Math.max(this.env.CRM_HTTP_TIMEOUT_MS, REFRESH_TIMEOUT_FLOOR_MS);
+  }
+
   readonly refreshable = true;
   readonly account: string;
   private readonly baseUrl: string;
@@ -73,7 +83,7 @@ export class AmoCrmTokenStore implements AmoAccessTokens {
       await this.seed();
       return this.uow.manager().transaction(async (tx) => {
         // Waiting workers give up (and retry later) rather than hang past a slow token endpoint.
-        await tx.query(`SET LOCAL lock_timeout = '${Math.round(this.env.CRM_HTTP_TIMEOUT_MS * 2 + 5000)}ms'`);
+        await tx.query(`SET LOCAL lock_timeout = '${Math.round(this.refreshTimeoutMs * 2 + 5000)}ms'`);
         let rows: TokenRow[];
         try {
           rows = (await tx.query(
@@ -163,7 +173,7 @@ export class AmoCrmTokenStore implements AmoAccessTokens {
           redirect_uri: this.env.AMOCRM_REDIRECT_URI,
         }),
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.env.CRM_HTTP_TIMEOUT_MS),
+        signal: AbortSignal.timeout(this.refreshTimeoutMs),
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
