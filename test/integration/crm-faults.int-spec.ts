@@ -138,7 +138,7 @@ describe.each([
     }
     const delivered = leads.filter((l) => l.crm_status === 'delivered').length;
     const reasons = await db.query(
-      "SELECT last_error, count(*)::int AS n FROM dead_letters GROUP BY 1 ORDER BY 2 DESC LIMIT 3",
+      'SELECT last_error, count(*)::int AS n FROM dead_letters GROUP BY 1 ORDER BY 2 DESC LIMIT 3',
     );
     expect({ delivered: delivered / LEADS > 0.98, reasons: reasons.rows }).toMatchObject({ delivered: true });
   }, 300000);
