@@ -7,7 +7,6 @@ import { RequestValidationError } from './request-validation.error';
 /** Domain error codes and the HTTP status each maps to; anything unknown is a 500. */
 const STATUS_BY_CODE: Record<string, number> = {
   'REQUEST.INVALID': HttpStatus.BAD_REQUEST,
-  'COMMON.NOT_FOUND': HttpStatus.NOT_FOUND,
   'OUTBOX.DEAD_LETTER_NOT_FOUND': HttpStatus.NOT_FOUND,
   'OUTBOX.DEAD_LETTER_DISCARDED': HttpStatus.CONFLICT,
 };

@@ -41,7 +41,3 @@ export function inSpan<T>(
     }
   });
 }
-
-export function currentTraceId(): string | undefined {
-  return trace.getActiveSpan()?.spanContext().traceId;
-}

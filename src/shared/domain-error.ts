@@ -13,10 +13,6 @@ export abstract class DomainError extends Error {
   }
 }
 
-export class NotFoundError extends DomainError {
-  readonly code = 'COMMON.NOT_FOUND';
-}
-
 /** A failure worth trying again later (network, timeout, 5xx, rate limit). */
 export class TransientError extends Error {
   constructor(

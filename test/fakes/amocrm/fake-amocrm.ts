@@ -486,16 +486,12 @@ export class FakeAmoCrm implements CrmFakeView {
           : matches(query, [contact.name, contact.first_name, contact.last_name], contact.custom_fields_values),
       )
       .slice(0, limit);
-    if (found.length === 0) return { status: 204 };
-    return {
-      status: 200,
-      headers: HAL,
-      body: {
-        _page: 1,
-        _links: { self: { href: `${this.baseUrl}${request.path}?page=1&limit=${limit}` } },
-        _embedded: { contacts: found.map((c) => this.contactView(c, withLeads)) },
-      },
-    };
+    return this.listAnswer(
+      request,
+      limit,
+      'contacts',
+      found.map((c) => this.contactView(c, withLeads)),
+    );
   }
 
   private getContact(request: FakeRequest): FakeResponse {
@@ -633,14 +629,24 @@ export class FakeAmoCrm implements CrmFakeView {
         query === null ? true : String(lead.id) === query || matches(query, [lead.name], lead.custom_fields_values),
       )
       .slice(0, limit);
-    if (found.length === 0) return { status: 204 };
+    return this.listAnswer(
+      request,
+      limit,
+      'leads',
+      found.map((lead) => this.leadView(lead, withContacts)),
+    );
+  }
+
+  /** A page of a list as API v4 answers it; 204 with no body when nothing matched. */
+  private listAnswer(request: FakeRequest, limit: number, key: string, items: unknown[]): FakeResponse {
+    if (items.length === 0) return { status: 204 };
     return {
       status: 200,
       headers: HAL,
       body: {
         _page: 1,
         _links: { self: { href: `${this.baseUrl}${request.path}?page=1&limit=${limit}` } },
-        _embedded: { leads: found.map((lead) => this.leadView(lead, withContacts)) },
+        _embedded: { [key]: items },
       },
     };
   }

@@ -47,7 +47,7 @@ export class OutboxRepository {
     return String(row.id);
   }
 
-  async markPublished(ids: string[]): Promise<void> {
+  private async markPublished(ids: string[]): Promise<void> {
     await this.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
   }
 
