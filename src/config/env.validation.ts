@@ -105,6 +105,15 @@ export class EnvironmentVariables {
   @Min(1)
   CRM_TASK_DEADLINE_MINUTES = 15;
 
+  /**
+   * After a create that got no answer, how long a lookup must wait before it may conclude the lead is not in the
+   * CRM: the unanswered request can still be sitting in the provider's queue and land later.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  CRM_CREATE_SETTLE_MS = 15000;
+
   /** Passes over a CRM sync's remaining steps within one try when a call blips (1 = none). */
   @Transform(toInt)
   @IsInt()

@@ -23,9 +23,11 @@ export interface FakeResponse {
  * - a FakeResponse: answer it without running the handler (error answers);
  * - 'hang': never answer (the client times out);
  * - 'drop': destroy the connection before doing anything;
- * - 'drop-after': run the handler (the side effect happens), then destroy the connection without answering.
+ * - 'drop-after': run the handler (the side effect happens), then destroy the connection without answering;
+ * - `{ lateMs }`: run the handler only after that long, as a provider does with a request stuck in its queue
+ *   while the client has long given up.
  */
-export type Fault = FakeResponse | 'hang' | 'drop' | 'drop-after';
+export type Fault = FakeResponse | 'hang' | 'drop' | 'drop-after' | { lateMs: number };
 
 type Handler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
@@ -91,8 +93,12 @@ export class FakeHttpServer {
     if (fault === 'hang') return;
     if (fault === 'drop') return void req.socket.destroy();
 
+    if (fault && typeof fault === 'object' && 'lateMs' in fault) {
+      await new Promise((resolve) => setTimeout(resolve, fault.lateMs));
+    } else if (fault && typeof fault === 'object') {
+      return send(res, fault);
+    }
     const route = this.routes.find((r) => r.method === request.method && r.path.test(request.path));
-    if (fault && typeof fault === 'object') return send(res, fault);
     const response = route ? await route.handler(request) : { status: 404, body: { error: 'not found' } };
     if (fault === 'drop-after') return void req.socket.destroy();
     send(res, response);

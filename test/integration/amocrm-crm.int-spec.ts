@@ -49,6 +49,7 @@ function amoEnv(fake: FakeAmoCrm, overrides: Record<string, string> = {}): Envir
     AMOCRM_EXTERNAL_ID_FIELD_ID: String(FIELD_ID),
     AMOCRM_RESPONSIBLE_USER_ID: '9000042',
     CRM_HTTP_TIMEOUT_MS: '500',
+    CRM_CREATE_SETTLE_MS: '1500',
     AMOCRM_RATE_PER_SEC: '50',
     ...overrides,
   });
@@ -350,7 +351,7 @@ describe('amoCRM adapter: the wire', () => {
     const saved: Record<string, string> = {};
     fake.fail('created-then-dropped');
     await expect(adapter.upsertLead(lead, syncContext(1, saved))).rejects.toBeInstanceOf(TransientError);
-    expect(saved).toMatchObject({ createSent: 'yes' });
+    expect(saved).toMatchObject({ createSentAt: expect.stringMatching(/^\d+$/) });
 
     const ref = await adapter.upsertLead({ ...lead, crmRefs: { ...saved } }, syncContext(1, saved));
 

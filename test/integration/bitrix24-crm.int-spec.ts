@@ -21,6 +21,7 @@ async function startPortal(overrides: Record<string, string> = {}, webhook = (ur
     CRM_PROVIDER: 'bitrix24',
     BITRIX24_WEBHOOK_URL: webhook(`${base}/rest/1/secretcode/`),
     CRM_HTTP_TIMEOUT_MS: '500',
+    CRM_CREATE_SETTLE_MS: '1500',
     BITRIX24_RATE_PER_SEC: '50',
     ...overrides,
   });

@@ -15,6 +15,7 @@ interface ChaoticCrm {
   start(): Promise<Record<string, string>>;
   leads(): Array<{ originId: string }>;
   chaos(rate: number): void;
+  slow(latencyMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ function bitrix24(): ChaoticCrm {
       fake.failureRate = rate;
       fake.randomFaults = [...faults.map((fault) => ({ fault })), { fault: 'drop-after', match: creates }];
     },
+    slow: (ms) => (fake.latencyMs = ms),
     stop: () => fake.stop(),
   };
 }
@@ -54,6 +56,7 @@ function amocrm(): ChaoticCrm {
       fake.failureRate = rate;
       fake.randomFaults = [...faults.map((fault) => ({ fault })), { fault: 'drop-after', match: creates }];
     },
+    slow: (ms) => (fake.latencyMs = ms),
     stop: () => fake.stop(),
   };
 }
@@ -75,6 +78,7 @@ describe.each([
       BITRIX24_RATE_BURST: '100',
       AMOCRM_RATE_PER_SEC: '500',
       CRM_HTTP_TIMEOUT_MS: '300',
+      CRM_CREATE_SETTLE_MS: '1500',
       RETRY_BASE_MS: '50',
       QUEUE_CONCURRENCY: '10',
       DATABASE_POOL_SIZE: '60',
@@ -142,4 +146,42 @@ describe.each([
     );
     expect({ delivered: delivered / LEADS > 0.98, reasons: reasons.rows }).toMatchObject({ delivered: true });
   }, 300000);
+
+  it('two messages of one client in quick succession make one lead in the CRM, never two', async () => {
+    fake.slow(100); // the first sync is still talking to the CRM when the second message's sync starts
+    const send = (n: number, text: string) =>
+      request(`${running.url}/api/v1/webchat/messages`, {
+        body: {
+          sessionId: 'twice-session',
+          clientMessageId: `twice-message-${n}`,
+          text,
+          name: 'Ольга',
+          phone: '+79135550101',
+        },
+      });
+    expect((await send(1, 'запишите на маникюр завтра в 5')).status).toBe(202);
+    expect((await send(2, 'и на педикюр тоже, если можно')).status).toBe(202);
+
+    const syncsOf = async () =>
+      (
+        await db.query(
+          `SELECT o.status FROM outbox o JOIN leads l ON l.id::text = o.payload->>'leadId'
+           JOIN conversations c ON c.id = l.conversation_id WHERE o.topic = 'crm.sync' AND c.external_thread_id = 'twice-session'`,
+        )
+      ).rows.map((row) => row.status as string);
+    await waitFor(
+      async () => {
+        const syncs = await syncsOf();
+        return syncs.length === 2 && syncs.every((status) => status === 'done');
+      },
+      { timeoutMs: 30000, what: 'both syncs done' },
+    );
+    fake.slow(0);
+
+    const { rows } = await db.query(
+      "SELECT l.id FROM leads l JOIN conversations c ON c.id = l.conversation_id WHERE c.external_thread_id = 'twice-session'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(fake.leads().filter((lead) => lead.originId === rows[0].id)).toHaveLength(1);
+  }, 60000);
 });

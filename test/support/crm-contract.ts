@@ -8,6 +8,7 @@ export type CrmFailure =
   | 'server-error' // 500/502/504
   | 'timeout' // no answer before the client's timeout
   | 'created-then-dropped' // the create call takes effect, then the connection drops before the answer
+  | 'created-late' // the create call sits in the provider's queue past the client's timeout, then takes effect
   | 'token-expired' // the access token expired: refresh once, then the call succeeds
   | 'credentials-revoked' // NO_AUTH_FOUND / INVALID_CREDENTIALS / amoCRM 401 after refresh
   | 'payment-required' // amoCRM 402, Bitrix24 PAYMENT_REQUIRED
@@ -143,6 +144,19 @@ export function crmGatewayContract(name: string, start: () => Promise<CrmContrac
       await expect(subject.gateway.upsertLead(lead, context)).rejects.toBeInstanceOf(TransientError);
 
       const ref = await subject.gateway.upsertLead({ ...lead, crmRefs: context.saved }, syncContext(2, context.saved));
+      expect(subject.fake.leads()).toHaveLength(1);
+      expect(subject.fake.leads()[0].id).toBe(ref.externalId);
+    });
+
+    it('a create that lands after the client gave up is found by the retry, not filed twice', async () => {
+      // The subject's create lands 1 s after it is sent; the client gives up at 0.5 s; the settle window is 1.5 s.
+      const lead = leadFixture();
+      subject.fake.fail('created-late');
+      const context = syncContext(1);
+      await expect(subject.gateway.upsertLead(lead, context)).rejects.toBeInstanceOf(TransientError);
+
+      const ref = await subject.gateway.upsertLead({ ...lead, crmRefs: context.saved }, syncContext(2, context.saved));
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // any create still in flight has landed
       expect(subject.fake.leads()).toHaveLength(1);
       expect(subject.fake.leads()[0].id).toBe(ref.externalId);
     });

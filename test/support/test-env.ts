@@ -19,6 +19,7 @@ export function testEnv(overrides: Record<string, string> = {}): EnvironmentVari
     OUTBOX_LEASE_MS: '1000',
     OUTBOX_SWEEP_INTERVAL_MS: '200',
     QUEUE_LOCK_DURATION_MS: '2000',
+    CRM_CREATE_SETTLE_MS: '0',
     ...overrides,
   });
 }

@@ -199,6 +199,9 @@ export class FakeAmoCrm implements CrmFakeView {
       case 'created-then-dropped':
         this.server.failNext('drop-after', times, complex);
         return;
+      case 'created-late':
+        this.server.failNext({ lateMs: 1000 }, times, complex);
+        return;
       case 'token-expired':
         this.expireAccessTokens();
         return;

@@ -153,6 +153,8 @@ export class FakeBitrix24 extends FakeHttpServer implements CrmFakeView {
         return void this.failNext('hang', times);
       case 'created-then-dropped':
         return void this.failNext('drop-after', times, creates);
+      case 'created-late':
+        return void this.failNext({ lateMs: 1000 }, times, creates);
       case 'credentials-revoked':
         return this.failWith('INVALID_CREDENTIALS', times);
       case 'payment-required':

@@ -28,6 +28,7 @@ export class SyncLeadToCrmUseCase {
   ) {}
 
   async execute(leadId: string, attempt: number): Promise<void> {
+    await this.leads.lockForCrmSync(leadId);
     const lead = await this.leads.leadForCrm(leadId);
     if (!lead) throw new PermanentError(`lead ${leadId} does not exist`);
     const refs = { ...lead.crmRefs };

@@ -66,6 +66,14 @@ export class LeadsFacade {
     return this.repository.markCrmDelivered(leadId, delivery);
   }
 
+  /**
+   * Two syncs of one lead (the client wrote twice before the first was filed) must not both find it absent and
+   * file it twice: the second waits for the first's transaction and then sees its CRM id.
+   */
+  lockForCrmSync(leadId: string): Promise<void> {
+    return this.repository.lockForCrmSync(leadId);
+  }
+
   saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
     return this.repository.saveCrmRefs(leadId, refs);
   }

@@ -3,6 +3,7 @@ import { EnvironmentVariables } from '../../../../config/env.validation';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { LeadForCrm } from '../../../leads';
 import { CrmGateway, type CrmLeadRef, type CrmSyncContext } from '../../ports/crm-gateway.port';
+import { CREATE_SENT_AT, waitOutInFlightCreate } from '../shared/in-flight-create';
 import { RedisRateLimiter } from '../shared/redis-rate-limiter';
 import { AmoCrmTokenStore } from './amocrm-token.store';
 import {
@@ -51,9 +52,11 @@ export class AmoCrmAdapter extends CrmGateway {
   private readonly logger = new Logger(AmoCrmAdapter.name);
   private readonly config: AmoMappingConfig;
   private readonly client: AmoCrmClient | null;
+  private readonly settleMs: number;
 
   constructor(env: EnvironmentVariables, limiter: RedisRateLimiter, uow: TypeOrmUnitOfWork) {
     super();
+    this.settleMs = env.CRM_CREATE_SETTLE_MS;
     this.config = {
       pipelineId: env.AMOCRM_PIPELINE_ID,
       statusId: env.AMOCRM_STATUS_ID,
@@ -87,7 +90,7 @@ export class AmoCrmAdapter extends CrmGateway {
     };
     if (lead.crmExternalId) return this.followUp(client, lead, refs, save);
 
-    // From the second try on, or with refs of an earlier try (`createSent` is saved before every create), the lead
+    // From the second try on, or with refs of an earlier try (`createSentAt` is saved before every create), the lead
     // may be in amoCRM already.
     const mayBeFiled = context.attempt > 1 || Object.keys(refs).length > 0;
     let leadId = positiveInt(refs.leadId);
@@ -100,6 +103,7 @@ export class AmoCrmAdapter extends CrmGateway {
       const contact = contactId !== null ? null : await this.findContact(client, lead, mayBeFiled);
       if (contact) contactId = contact.id;
       if (mayBeFiled) {
+        await waitOutInFlightCreate(refs[CREATE_SENT_AT], this.settleMs);
         const found =
           (await this.findLeadByOurId(client, lead.id)) ??
           (await this.findAmongContactLeads(client, lead.id, contactId, contact));
@@ -112,8 +116,12 @@ export class AmoCrmAdapter extends CrmGateway {
       if (leadId === null) {
         // Marks the create before it leaves: any later try (a replay from dead letters starts again at attempt 1)
         // then looks the lead up first.
-        const before = compact({ createSent: 'yes', contactId: contactId === null ? undefined : String(contactId) });
-        if (refs.createSent !== 'yes' || before.contactId !== refs.contactId) await save(before);
+        await save(
+          compact({
+            [CREATE_SENT_AT]: String(Date.now()),
+            contactId: contactId === null ? undefined : String(contactId),
+          }),
+        );
         const created = await this.createLead(client, lead, contactId);
         leadId = created.leadId;
         contactId = created.contactId ?? contactId;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import type { LeadForCrm } from '../../../leads';
 import { CrmGateway, type CrmLeadRef, type CrmSyncContext } from '../../ports/crm-gateway.port';
+import { CREATE_SENT_AT, waitOutInFlightCreate } from '../shared/in-flight-create';
 import { RedisRateLimiter } from '../shared/redis-rate-limiter';
 import { Bitrix24Client, mayHaveReachedBitrix24 } from './bitrix24.client';
 import {
@@ -71,6 +72,7 @@ export class Bitrix24CrmAdapter extends CrmGateway {
     if (known) return { entity, id: known, contactId: refs.contactId };
 
     const mayExist = context.attempt > 1 || Object.keys(refs).length > 0;
+    if (mayExist) await waitOutInFlightCreate(refs[CREATE_SENT_AT], this.env.CRM_CREATE_SETTLE_MS);
     const found = mayExist ? await this.findByOrigin(entity, lead.id) : null;
     if (found) {
       const target = { ...found, contactId: found.contactId ?? refs.contactId };
@@ -83,6 +85,7 @@ export class Bitrix24CrmAdapter extends CrmGateway {
     }
 
     const contactId = refs.contactId ?? (await this.resolveContact(lead, entity, context));
+    await context.saveRefs({ [CREATE_SENT_AT]: String(Date.now()) });
     const id = await this.createEntity(entity, lead, contactId);
     await context.saveRefs({ [idKey(entity)]: id });
     return { entity, id, contactId };

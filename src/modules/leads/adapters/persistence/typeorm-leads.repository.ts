@@ -160,6 +160,11 @@ export class TypeOrmLeadsRepository {
     return row.id;
   }
 
+  /** Inside a transaction: holds until it ends, so two syncs of one lead never run at once. */
+  async lockForCrmSync(leadId: string): Promise<void> {
+    await this.query(`SELECT pg_advisory_xact_lock(hashtextextended('crm.sync:' || $1, 0))`, [leadId]);
+  }
+
   async leadForCrm(leadId: string): Promise<LeadForCrm | null> {
     const leads = await this.query<
       Array<{
