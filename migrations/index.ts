@@ -1,5 +1,16 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { AcceptInboundFunction1764000000001 } from './1764000000001-AcceptInboundFunction';
+import { ChannelEvents1764000000002 } from './1764000000002-ChannelEvents';
+import { Scheduling1764000000003 } from './1764000000003-Scheduling';
+import { Reminders1764000000004 } from './1764000000004-Reminders';
+import { Dialogs1764000000005 } from './1764000000005-Dialogs';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
-export const MIGRATIONS = [InitialSchema1764000000000, AcceptInboundFunction1764000000001];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  AcceptInboundFunction1764000000001,
+  ChannelEvents1764000000002,
+  Scheduling1764000000003,
+  Reminders1764000000004,
+  Dialogs1764000000005,
+];

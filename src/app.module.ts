@@ -16,6 +16,7 @@ import { CrmModule } from './modules/crm';
 import { LeadsModule } from './modules/leads';
 import { NotificationsModule } from './modules/notifications';
 import { OutboxModule } from './modules/outbox';
+import { SchedulingModule } from './modules/scheduling';
 import { TriageModule } from './modules/triage';
 import { loggerParams } from './observability/logging';
 
@@ -35,7 +36,8 @@ export class AppModule {
         }),
         OutboxModule,
         LeadsModule,
-        ChannelsModule,
+        SchedulingModule,
+        ChannelsModule.forRoot(env),
         TriageModule,
         CrmModule,
         NotificationsModule,

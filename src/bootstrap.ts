@@ -1,4 +1,5 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { CorsOptionsCallback } from '@nestjs/common/interfaces/external/cors-options.interface';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -20,6 +21,7 @@ export async function createHttpApp(env: EnvironmentVariables): Promise<INestApp
 /** Body limits, logging, OpenAPI and shutdown hooks; then init. Shared with tests that override providers. */
 export async function configureHttpApp(app: INestApplication, env: EnvironmentVariables): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
+  allowWidgetOrigins(app, env);
   useJsonBodies(app);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
@@ -35,6 +37,24 @@ export async function configureHttpApp(app: INestApplication, env: EnvironmentVa
   await app.init();
   assertEveryTopicHasHandler(app, env);
   return app;
+}
+
+/**
+ * The chat widget runs on the client's own website, so the webchat endpoints answer cross-origin requests (from
+ * WEBCHAT_ALLOWED_ORIGINS, any origin by default: no cookies are involved). Nothing else does.
+ */
+function allowWidgetOrigins(app: INestApplication, env: EnvironmentVariables): void {
+  const allowed =
+    env.WEBCHAT_ALLOWED_ORIGINS === '*' ? true : env.WEBCHAT_ALLOWED_ORIGINS.split(',').map((o) => o.trim());
+  app.enableCors((request: { url?: string }, callback: CorsOptionsCallback) =>
+    callback(null, {
+      origin: request.url?.startsWith('/api/v1/webchat/') ? allowed : false,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type'],
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
 }
 
 /** Processors and the outbox relay only (APP_ROLE worker): no HTTP. */
@@ -56,11 +76,12 @@ export async function createWorkerContext(env: EnvironmentVariables): Promise<IN
  */
 function assertEveryTopicHasHandler(app: INestApplicationContext, env: EnvironmentVariables): void {
   if (env.APP_ROLE === 'api') return;
-  const needed = env.QUEUE_CONCURRENCY * (OUTBOX_TOPICS.length + 1) + 5;
+  // Each running job holds a connection, a CRM sync up to two; plus the relay and a few for HTTP.
+  const needed = env.QUEUE_CONCURRENCY * OUTBOX_TOPICS.length + env.TRIAGE_CONCURRENCY + 5;
   if (env.DATABASE_POOL_SIZE < needed) {
     throw new Error(
-      `DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE} is too small for QUEUE_CONCURRENCY=${env.QUEUE_CONCURRENCY}: ` +
-        `workers may need ${needed} connections`,
+      `DATABASE_POOL_SIZE=${env.DATABASE_POOL_SIZE} is too small for QUEUE_CONCURRENCY=${env.QUEUE_CONCURRENCY} ` +
+        `and TRIAGE_CONCURRENCY=${env.TRIAGE_CONCURRENCY}: workers may need ${needed} connections`,
     );
   }
   const handled = app.get(OutboxJobRunner).topicsWithHandler;

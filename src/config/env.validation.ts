@@ -223,6 +223,141 @@ export class EnvironmentVariables {
   @Min(0)
   ALERT_GROUP_WINDOW_MS = 60000;
 
+  /** Sites that may embed the chat widget: `*` (any) or a comma-separated list of origins (https://salon.ru). */
+  @Matches(/^(\*|https?:\/\/[^,\s]+(,\s*https?:\/\/[^,\s]+)*)$/, {
+    message: 'must be * or a comma-separated list of origins such as https://salon.example.ru',
+  })
+  WEBCHAT_ALLOWED_ORIGINS = '*';
+
+  // Channels: each one switches on when its credentials are set.
+  /** Where providers reach this instance (https://volna.example.ru); `npm run telegram:webhook` registers it. */
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  PUBLIC_BASE_URL?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.TELEGRAM_WEBHOOK_SECRET !== undefined)
+  @Matches(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'must be a bot token from @BotFather (123456:ABC...)' })
+  TELEGRAM_BOT_TOKEN?: string;
+
+  /** Telegram sends it back in X-Telegram-Bot-Api-Secret-Token: 1-256 characters A-Z, a-z, 0-9, _ and -. */
+  @ValidateIf((env: EnvironmentVariables) => env.TELEGRAM_BOT_TOKEN !== undefined)
+  @Matches(/^[A-Za-z0-9_-]{16,256}$/, { message: 'must be 16 to 256 letters, digits, "_" or "-"' })
+  TELEGRAM_WEBHOOK_SECRET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.WHATSAPP_PHONE_NUMBER_ID !== undefined)
+  @IsString({ message: 'must be set with WHATSAPP_PHONE_NUMBER_ID' })
+  WHATSAPP_TOKEN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.WHATSAPP_TOKEN !== undefined)
+  @Matches(/^\d+$/, { message: 'must be the numeric phone number id of the WhatsApp Business number' })
+  WHATSAPP_PHONE_NUMBER_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.WHATSAPP_TOKEN !== undefined)
+  @IsString({ message: 'must be set with WHATSAPP_TOKEN (the app secret signs the webhooks)' })
+  WHATSAPP_APP_SECRET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.WHATSAPP_TOKEN !== undefined)
+  @IsString({ message: 'must be set with WHATSAPP_TOKEN (the webhook handshake needs it)' })
+  WHATSAPP_VERIFY_TOKEN?: string;
+
+  /** Approved template sent outside the 24-hour window (unset: the SMS fallback). Its one body parameter is the reply. */
+  @IsOptional()
+  @Matches(/^[a-z0-9_]{1,512}$/, { message: 'must be a template name: lowercase letters, digits and "_"' })
+  WHATSAPP_TEMPLATE_NAME?: string;
+
+  @Matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, { message: 'must be a template language code such as ru or en_US' })
+  WHATSAPP_TEMPLATE_LANGUAGE = 'ru';
+
+  /** Messages per second to WhatsApp for this number (the tier allows up to 80). */
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0.1)
+  WHATSAPP_RATE_PER_SEC = 20;
+
+  @ValidateIf((env: EnvironmentVariables) => env.INSTAGRAM_APP_SECRET !== undefined)
+  @IsString({ message: 'must be set with INSTAGRAM_APP_SECRET' })
+  INSTAGRAM_ACCESS_TOKEN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.INSTAGRAM_ACCESS_TOKEN !== undefined)
+  @IsString({ message: 'must be set with INSTAGRAM_ACCESS_TOKEN (the app secret signs the webhooks)' })
+  INSTAGRAM_APP_SECRET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.INSTAGRAM_ACCESS_TOKEN !== undefined)
+  @IsString({ message: 'must be set with INSTAGRAM_ACCESS_TOKEN (the webhook handshake needs it)' })
+  INSTAGRAM_VERIFY_TOKEN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.VK_GROUP_ID !== undefined)
+  @IsString({ message: 'must be set with VK_GROUP_ID (a community token with the messages scope)' })
+  VK_ACCESS_TOKEN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.VK_ACCESS_TOKEN !== undefined)
+  @Matches(/^\d+$/, { message: 'must be the numeric community id' })
+  VK_GROUP_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.VK_ACCESS_TOKEN !== undefined)
+  @IsString({ message: 'must be set with VK_ACCESS_TOKEN (the Callback API secret key)' })
+  VK_SECRET?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.VK_ACCESS_TOKEN !== undefined)
+  @IsString({ message: 'must be set with VK_ACCESS_TOKEN (the string the Callback API confirmation expects)' })
+  VK_CONFIRMATION_CODE?: string;
+
+  @Matches(/^\d+\.\d+$/, { message: 'must be a VK API version such as 5.199' })
+  VK_API_VERSION = '5.199';
+
+  // SMS for notifications and fallbacks: SMS.ru or SMSC.ru, whichever has credentials.
+  @IsOptional()
+  @IsString()
+  SMSRU_API_ID?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.SMSC_PASSWORD !== undefined)
+  @IsString({ message: 'must be set with SMSC_PASSWORD' })
+  SMSC_LOGIN?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.SMSC_LOGIN !== undefined)
+  @IsString({ message: 'must be set with SMSC_LOGIN' })
+  SMSC_PASSWORD?: string;
+
+  /** Alphanumeric sender name approved by the gateway (unset: the gateway's default). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9 .-]{1,11}$/, { message: 'must be an approved sender name of up to 11 Latin letters or digits' })
+  SMS_SENDER?: string;
+
+  // Notifications to clients
+  /** Local time (TZ_BUSINESS) when quiet hours begin: no reminder goes out from then until QUIET_HOURS_END. */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time HH:mm' })
+  QUIET_HOURS_START = '22:00';
+
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a local time HH:mm' })
+  QUIET_HOURS_END = '09:00';
+
+  // Scheduling
+  /** On start, an empty services table gets BUSINESS_PRESET's services and two staff members with weekly hours. */
+  @Transform(toBool)
+  @IsBoolean()
+  SCHEDULING_SEED_PRESET = true;
+
+  /** Free slots start on this grid, counted from the start of each working stretch (after a break too). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(240)
+  SLOT_STEP_MINUTES = 30;
+
+  /** How long a slot offered to a client stays held for that conversation while they answer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  SLOT_HOLD_SECONDS = 600;
+
+  /** Free slots offered start at least this long from now. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10080)
+  BOOKING_MIN_LEAD_MINUTES = 60;
+
   // Provider base URLs: point adapters at fakes or proxies.
   @IsOptional() @IsUrl(URL_OPTIONS) TELEGRAM_API_BASE?: string;
   @IsOptional() @IsUrl(URL_OPTIONS) WHATSAPP_GRAPH_BASE?: string;
@@ -230,6 +365,45 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl(URL_OPTIONS) VK_API_BASE?: string;
   @IsOptional() @IsUrl(URL_OPTIONS) OPENAI_BASE_URL?: string;
   @IsOptional() @IsUrl(URL_OPTIONS) SMS_API_BASE?: string;
+
+  // Triage: LLM
+  /** Who triages messages. Unset: hybrid (the LLM, the rules as fallback) when OPENAI_API_KEY is set, else rules. */
+  @IsOptional()
+  @IsIn(['rules', 'llm', 'hybrid'], { message: 'must be one of rules, llm, hybrid' })
+  TRIAGE_CLASSIFIER?: 'rules' | 'llm' | 'hybrid';
+
+  /** Key of the OpenAI-compatible API at OPENAI_BASE_URL; any non-empty value for a server without keys (Ollama). */
+  @ValidateIf((env: EnvironmentVariables) => env.TRIAGE_CLASSIFIER === 'llm' || env.TRIAGE_CLASSIFIER === 'hybrid')
+  @IsString({ message: 'must be set when TRIAGE_CLASSIFIER is llm or hybrid' })
+  OPENAI_API_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  OPENAI_MODEL = 'gpt-4o-mini';
+
+  /** The longest the LLM may take on one message; past it the rules answer (hybrid). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  LLM_TIMEOUT_MS = 2000;
+
+  /** Replace phone numbers with a placeholder in everything sent to the LLM. */
+  @Transform(toBool)
+  @IsBoolean()
+  LLM_MASK_PII = true;
+
+  /** Consecutive LLM failures after which the rules answer alone for LLM_BREAKER_OPEN_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LLM_BREAKER_FAILURES = 5;
+
+  /** How long the LLM is left alone after the breaker opens; then one probe tries it again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  LLM_BREAKER_OPEN_MS = 30000;
 
   // Delivery: retry policy, outbox relay, dead letters, workers.
   @Transform(toInt)
@@ -287,11 +461,18 @@ export class EnvironmentVariables {
   @Max(200)
   QUEUE_CONCURRENCY = 5;
 
+  /** Triage jobs at once; they wait mostly on the LLM, outside any transaction. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  TRIAGE_CONCURRENCY = 10;
+
   @Transform(toInt)
   @IsInt()
   @Min(2)
   @Max(500)
-  DATABASE_POOL_SIZE = 40;
+  DATABASE_POOL_SIZE = 60;
 
   /** Key prefix of the queues, so several instances can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1 to 32 letters, digits, "-" or "_"' })

@@ -9,6 +9,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   'REQUEST.INVALID': HttpStatus.BAD_REQUEST,
   'OUTBOX.DEAD_LETTER_NOT_FOUND': HttpStatus.NOT_FOUND,
   'OUTBOX.DEAD_LETTER_DISCARDED': HttpStatus.CONFLICT,
+  'WEBHOOK.UNAUTHENTICATED': HttpStatus.UNAUTHORIZED,
+  'WEBHOOK.FORBIDDEN': HttpStatus.FORBIDDEN,
+  'SCHEDULING.SLOT_TAKEN': HttpStatus.CONFLICT,
+  'SCHEDULING.SLOT_UNAVAILABLE': HttpStatus.CONFLICT,
+  'SCHEDULING.CONFLICT': HttpStatus.CONFLICT,
+  'SCHEDULING.NOT_FOUND': HttpStatus.NOT_FOUND,
+  'SCHEDULING.INVALID': HttpStatus.BAD_REQUEST,
 };
 
 /** Every error leaves as application/problem+json; no stack trace or internal message reaches the client. */

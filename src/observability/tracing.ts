@@ -24,8 +24,10 @@ export function startTracing(options: TracingOptions = {}): NodeSDK {
     instrumentations: options.autoInstrument
       ? [
           new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false }),
-          new PgInstrumentation(),
-          new IORedisInstrumentation(),
+          // Only queries made for a traced request or job: the relay's sweeps and the queues' polling would
+          // otherwise flood the exporter with root spans of their own.
+          new PgInstrumentation({ requireParentSpan: true }),
+          new IORedisInstrumentation({ requireParentSpan: true }),
         ]
       : [],
   });

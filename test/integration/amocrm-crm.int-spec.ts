@@ -5,7 +5,7 @@ import { prepareDatabase } from '../../src/database/prepare-database';
 import { TypeOrmUnitOfWork } from '../../src/database/typeorm-unit-of-work';
 import { AmoCrmAdapter } from '../../src/modules/crm/adapters/amocrm/amocrm-crm.adapter';
 import { AmoCrmTransientError } from '../../src/modules/crm/adapters/amocrm/amocrm.client';
-import { RedisRateLimiter } from '../../src/modules/crm/adapters/shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../src/redis/redis-rate-limiter';
 import { PermanentError, ProviderBlockedError, TransientError } from '../../src/shared/domain-error';
 import { FakeAmoCrm } from '../fakes/amocrm/fake-amocrm';
 import { crmGatewayContract, leadFixture, syncContext } from '../support/crm-contract';

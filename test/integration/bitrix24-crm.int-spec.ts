@@ -1,6 +1,6 @@
 import { Bitrix24CrmAdapter } from '../../src/modules/crm/adapters/bitrix24/bitrix24-crm.adapter';
 import { Bitrix24Client, mayHaveReachedBitrix24 } from '../../src/modules/crm/adapters/bitrix24/bitrix24.client';
-import { RedisRateLimiter } from '../../src/modules/crm/adapters/shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../src/redis/redis-rate-limiter';
 import type { LeadForCrm } from '../../src/modules/leads';
 import { PermanentError, TransientError } from '../../src/shared/domain-error';
 import { FakeBitrix24 } from '../fakes/bitrix24/fake-bitrix24';

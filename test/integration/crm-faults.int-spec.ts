@@ -81,7 +81,7 @@ describe.each([
       CRM_CREATE_SETTLE_MS: '1500',
       RETRY_BASE_MS: '50',
       QUEUE_CONCURRENCY: '10',
-      DATABASE_POOL_SIZE: '60',
+      DATABASE_POOL_SIZE: '100',
       CRM_REDRIVE_ENABLED: 'false',
       LOG_LEVEL: 'error',
     });
@@ -144,7 +144,8 @@ describe.each([
     const reasons = await db.query(
       'SELECT last_error, count(*)::int AS n FROM dead_letters GROUP BY 1 ORDER BY 2 DESC LIMIT 3',
     );
-    expect({ delivered: delivered / LEADS > 0.98, reasons: reasons.rows }).toMatchObject({ delivered: true });
+    const share = delivered / LEADS;
+    if (share <= 0.98) throw new Error(`${share} delivered; commonest dead letters: ${JSON.stringify(reasons.rows)}`);
   }, 300000);
 
   it('two messages of one client in quick succession make one lead in the CRM, never two', async () => {

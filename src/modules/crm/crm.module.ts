@@ -7,7 +7,7 @@ import { AmoCrmAdapter } from './adapters/amocrm/amocrm-crm.adapter';
 import { Bitrix24CrmAdapter } from './adapters/bitrix24/bitrix24-crm.adapter';
 import { LocalCrmAdapter } from './adapters/local/local-crm.adapter';
 import { CrmSyncProcessor } from './adapters/queue/crm-sync.processor';
-import { RedisRateLimiter } from './adapters/shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../redis/redis-rate-limiter';
 import { CrmRedrive } from './application/crm-redrive';
 import { SyncLeadToCrmUseCase } from './application/sync-lead-to-crm.use-case';
 import { CrmGateway } from './ports/crm-gateway.port';

@@ -1,5 +1,12 @@
 export { LeadsModule } from './leads.module';
 export { LeadsFacade } from './application/leads.facade';
 export { CHANNELS, type Channel } from './domain/channel';
-export type { LeadAssessment, LeadForCrm, LeadView } from './domain/lead';
-export type { InboundMessage, StoredMessage } from './domain/message';
+export type { LeadAssessment, LeadForCrm, LeadStatus, LeadView } from './domain/lead';
+export {
+  ATTACHMENT_KINDS,
+  DELIVERED_STATUSES,
+  type AttachmentKind,
+  type InboundMessage,
+  type MessageRecipient,
+  type StoredMessage,
+} from './domain/message';

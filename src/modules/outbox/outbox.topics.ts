@@ -3,18 +3,35 @@
  * Producers and consumers live in different modules, so the contract between them lives here.
  */
 export interface OutboxPayloads {
+  /** Read a stored webhook event: store the messages it holds, apply delivery statuses. */
+  'inbound.process': { eventId: string };
+  /** Answer a provider interaction (Telegram callback_query) so the client's button stops spinning. */
+  'inbound.ack': { channel: string; ackId: string };
   /** Classify an inbound message and decide the answer. */
   'triage.process': { messageId: string };
   /** Deliver an outbound message through its channel. */
   'reply.send': { messageId: string };
+  /** A reply the channel could not deliver (outside the 24-hour window, failed status): send it by SMS. */
+  'reply.fallback': { messageId: string };
   /** Bring the lead's CRM card up to date. */
   'crm.sync': { leadId: string };
+  /** Remind a client of their visit (24 h or 1 h before); delayed until it is due. */
+  'reminder.send': { reminderId: string };
   /** Tell the managers about a problem; alerts of one kind within a window go out as one message. */
   'alert.send': { alertId: string };
 }
 
 export type OutboxTopic = keyof OutboxPayloads;
-export const OUTBOX_TOPICS: readonly OutboxTopic[] = ['triage.process', 'reply.send', 'crm.sync', 'alert.send'];
+export const OUTBOX_TOPICS: readonly OutboxTopic[] = [
+  'inbound.process',
+  'inbound.ack',
+  'triage.process',
+  'reply.send',
+  'reply.fallback',
+  'crm.sync',
+  'reminder.send',
+  'alert.send',
+];
 
 /** What a job carries: only the outbox id; the row is the source of truth. */
 export interface OutboxJobData {

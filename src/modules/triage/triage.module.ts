@@ -1,13 +1,45 @@
 import { Module } from '@nestjs/common';
+import { EnvironmentVariables } from '../../config/env.validation';
 import { LeadsModule } from '../leads';
+import { NotificationsModule } from '../notifications';
 import { OutboxModule } from '../outbox';
+import { SchedulingModule } from '../scheduling';
+import { HybridIntentClassifier } from './adapters/hybrid/hybrid-intent.classifier';
+import { LlmIntentClassifier } from './adapters/llm/llm-intent.classifier';
+import { llmTriageSettings, triageClassifierKind } from './adapters/llm/llm-triage.settings';
+import { DialogRepository } from './adapters/persistence/dialog.repository';
 import { TriageProcessor } from './adapters/queue/triage.processor';
 import { RulesIntentClassifier } from './adapters/rules/rules-intent.classifier';
+import { BookingDialog } from './application/booking-dialog';
+import { ConversationControl } from './application/conversation-control';
 import { TriageMessageUseCase } from './application/triage-message.use-case';
 import { IntentClassifier } from './ports/intent-classifier.port';
 
 @Module({
-  imports: [LeadsModule, OutboxModule],
-  providers: [{ provide: IntentClassifier, useClass: RulesIntentClassifier }, TriageMessageUseCase, TriageProcessor],
+  imports: [LeadsModule, OutboxModule, NotificationsModule, SchedulingModule],
+  providers: [
+    RulesIntentClassifier,
+    {
+      provide: IntentClassifier,
+      inject: [EnvironmentVariables, RulesIntentClassifier],
+      useFactory: (env: EnvironmentVariables, rules: RulesIntentClassifier): IntentClassifier => {
+        const kind = triageClassifierKind(env);
+        if (kind === 'rules') return rules;
+        const llm = new LlmIntentClassifier(llmTriageSettings(env));
+        if (kind === 'llm') return llm;
+        return new HybridIntentClassifier(llm, rules, {
+          budgetMs: env.LLM_TIMEOUT_MS,
+          failureThreshold: env.LLM_BREAKER_FAILURES,
+          openMs: env.LLM_BREAKER_OPEN_MS,
+        });
+      },
+    },
+    DialogRepository,
+    BookingDialog,
+    ConversationControl,
+    TriageMessageUseCase,
+    TriageProcessor,
+  ],
+  exports: [ConversationControl],
 })
 export class TriageModule {}

@@ -6,8 +6,8 @@ import {
   type FollowUp,
 } from '../adapters/persistence/typeorm-leads.repository';
 import type { Channel } from '../domain/channel';
-import { statusFor, type LeadAssessment, type LeadForCrm, type LeadView } from '../domain/lead';
-import type { InboundMessage, StoredMessage } from '../domain/message';
+import { statusFor, type LeadAssessment, type LeadForCrm, type LeadStatus, type LeadView } from '../domain/lead';
+import type { InboundMessage, MessageRecipient, StoredMessage } from '../domain/message';
 
 /** What other modules may ask of contacts, conversations, messages and leads. Call inside a unit of work. */
 @Injectable()
@@ -47,12 +47,54 @@ export class LeadsFacade {
     await this.repository.saveTriage(messageId, triage);
   }
 
-  addOutbound(conversationId: string, channel: Channel, text: string): Promise<string> {
-    return this.repository.insertOutbound(conversationId, channel, text);
+  addOutbound(conversationId: string, channel: Channel, text: string, buttons: string[] = []): Promise<string> {
+    return this.repository.insertOutbound(conversationId, channel, text, buttons);
   }
 
-  markSent(messageId: string, providerMessageId: string | null): Promise<void> {
-    return this.repository.markSent(messageId, providerMessageId);
+  /** `via`: how it went out when not as a plain message in its channel (template, sms). */
+  markSent(messageId: string, providerMessageId: string | null, via: string | null = null): Promise<void> {
+    return this.repository.markSent(messageId, providerMessageId, via);
+  }
+
+  markFailed(messageId: string, error: string): Promise<void> {
+    return this.repository.markFailed(messageId, error);
+  }
+
+  /** Applies a provider's delivery report; returns our message id when the report made it fail. */
+  applyDeliveryStatus(
+    channel: Channel,
+    providerMessageId: string,
+    status: 'sent' | 'delivered' | 'read' | 'failed',
+    error: string | null,
+  ): Promise<string | null> {
+    return this.repository.applyDeliveryStatus(channel, providerMessageId, status, error);
+  }
+
+  setLeadStatus(leadId: string, status: LeadStatus): Promise<void> {
+    return this.repository.setLeadStatus(leadId, status);
+  }
+
+  contactOf(contactId: string): Promise<{ id: string; name: string | null; phone: string | null } | null> {
+    return this.repository.contact(contactId);
+  }
+
+  /**
+   * Records the phone (and name) a client typed in the conversation; merges with the contact that already has
+   * that phone. Returns the contact id that holds it.
+   */
+  completeContact(contactId: string, details: { phone: string; name?: string }): Promise<string> {
+    const phone = normalizePhone(details.phone);
+    if (!phone) return Promise.resolve(contactId);
+    return this.repository.completeContact(contactId, phone, details.name?.trim() || null);
+  }
+
+  recipientOf(messageId: string): Promise<MessageRecipient | null> {
+    return this.repository.recipientOf(messageId);
+  }
+
+  /** The client blocked us or closed their messages in this channel: no more sending there until they write. */
+  markUnreachable(channel: Channel, externalUserId: string, reason: string): Promise<void> {
+    return this.repository.markUnreachable(channel, externalUserId, reason);
   }
 
   leadForCrm(leadId: string): Promise<LeadForCrm | null> {

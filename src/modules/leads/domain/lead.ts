@@ -1,6 +1,6 @@
 import type { Channel } from './channel';
 
-export type LeadStatus = 'new' | 'escalated';
+export type LeadStatus = 'new' | 'escalated' | 'booked' | 'cancelled';
 export type CrmStatus = 'pending' | 'delivered' | 'failed';
 
 /** What triage concluded about one client message, as far as the lead cares. */

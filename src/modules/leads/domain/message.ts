@@ -1,7 +1,9 @@
 import type { Channel } from './channel';
 
 export type MessageDirection = 'in' | 'out';
-export type MessageStatus = 'received' | 'queued' | 'sent' | 'failed';
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+/** Statuses of an outbound message the client has (or will have) seen. */
+export const DELIVERED_STATUSES: readonly MessageStatus[] = ['sent', 'delivered', 'read'];
 
 export interface InboundMessage {
   channel: Channel;
@@ -11,10 +13,27 @@ export interface InboundMessage {
   threadId: string;
   /** The provider's id for this message: the dedupe key of provider retries. */
   providerMessageId: string;
+  /** The client's words; a caption, or empty, when the message is only an attachment. */
   text: string;
   name?: string;
   phone?: string;
+  /** What the message carries besides text (voice, photo, sticker, document, ...): the bot cannot read it. */
+  attachment?: AttachmentKind;
+  /** Further ids of the sender in the channel, kept on the identity (WhatsApp's newer user id next to wa_id). */
+  profile?: Record<string, string>;
 }
+
+export const ATTACHMENT_KINDS = [
+  'voice',
+  'audio',
+  'photo',
+  'video',
+  'sticker',
+  'document',
+  'location',
+  'other',
+] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
 export interface StoredMessage {
   id: string;
@@ -25,6 +44,17 @@ export interface StoredMessage {
   direction: MessageDirection;
   text: string;
   status: MessageStatus;
+  /** Quick replies offered with an outbound message. */
+  buttons: string[];
+  attachment: AttachmentKind | null;
   createdAt: Date;
   sentAt: Date | null;
+}
+
+/** The client behind an outbound message, as its channel knows them. */
+export interface MessageRecipient {
+  externalUserId: string;
+  phone: string | null;
+  lastInboundAt: Date | null;
+  unreachableAt: Date | null;
 }

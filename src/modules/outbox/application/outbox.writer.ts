@@ -17,20 +17,23 @@ export class OutboxWriter {
     private readonly uow: UnitOfWork,
   ) {}
 
-  /** `delayMs` holds the work back, e.g. to gather a burst of alerts into one message. */
+  /** `delayMs` or `notBefore` holds the work back (gathering a burst of alerts, a reminder due tomorrow). */
   async add<T extends OutboxTopic>(
     topic: T,
     payload: OutboxPayloads[T],
-    options: { delayMs?: number } = {},
+    options: { delayMs?: number; notBefore?: Date } = {},
   ): Promise<string> {
-    const notBefore = options.delayMs ? new Date(Date.now() + options.delayMs) : undefined;
+    const notBefore = options.notBefore ?? (options.delayMs ? new Date(Date.now() + options.delayMs) : undefined);
     const id = await this.repository.insert(topic, payload, captureTraceContext(), notBefore);
     this.uow.afterCommit(() => this.publisher.publishSoon({ id, topic, notBefore }));
     return id;
   }
 
-  /** Publishes a row another module wrote with `outbox_add` in a statement that has committed. */
+  /**
+   * Publishes a row another module wrote with `outbox_add`: at once outside a transaction (the statement has
+   * committed), after the commit inside one.
+   */
   publishCommitted(id: string, topic: OutboxTopic): void {
-    this.publisher.publishSoon({ id, topic });
+    this.uow.afterCommit(() => this.publisher.publishSoon({ id, topic }));
   }
 }

@@ -25,10 +25,17 @@ export interface OutboxContext {
   outboxId: string;
   /** 1 for the first try. */
   attempt: number;
+  /** What `prepare` returned, when the handler has one. */
+  prepared?: unknown;
 }
 
 /** What a topic's consumer implements. `handle` runs in the transaction that marks the row done. */
 export interface OutboxHandler<P = unknown> {
+  /**
+   * Slow, read-only work (an LLM call) done before the transaction opens, so it holds no database connection
+   * while it waits. It may run again on a retry; only `handle` changes anything.
+   */
+  prepare?(payload: P, context: OutboxContext): Promise<unknown>;
   handle(payload: P, context: OutboxContext): Promise<void>;
   onDeadLetter?(payload: P, failure: DeadLetterInfo): Promise<void>;
 }

@@ -13,6 +13,8 @@ export const INTENTS = [
 
 export type Intent = (typeof INTENTS)[number];
 export type Urgency = 'hot' | 'cold';
+/** Which classifier produced a result. */
+export type TriageSource = 'llm' | 'rules';
 
 export interface TriageSlots {
   service?: string;
@@ -29,4 +31,6 @@ export interface TriageResult {
   urgency: Urgency;
   escalate: boolean;
   slots: TriageSlots;
+  /** Who answered: the hybrid classifier falls back to the offline rules when the LLM cannot. */
+  source?: TriageSource;
 }

@@ -1,6 +1,18 @@
 import type { TriageResult } from '../domain/triage-result';
 
-/** Understands one client message. Adapters: offline rules now, an LLM later. */
+/** One earlier message of the conversation. */
+export interface ConversationTurn {
+  from: 'client' | 'bot';
+  text: string;
+}
+
+/** What is known around the message; it helps a classifier that reads context (the LLM). */
+export interface ClassificationContext {
+  /** Messages before this one, oldest first. */
+  recentMessages?: ConversationTurn[];
+}
+
+/** Understands one client message. Adapters: offline rules, an LLM, and a hybrid of both. */
 export abstract class IntentClassifier {
-  abstract classify(text: string): Promise<TriageResult>;
+  abstract classify(text: string, context?: ClassificationContext): Promise<TriageResult>;
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DeadLetterDesk, type DeadLetter } from '../../../outbox';
-import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
 import { DeadLetterFilterDto, DeadLetterQueryDto } from './dto/dead-letter.dto';
 import type { Page } from './leads-admin.controller';
 

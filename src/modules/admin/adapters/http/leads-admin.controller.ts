@@ -1,7 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { LeadsFacade, type LeadView } from '../../../leads';
-import { AdminAuthGuard } from './admin-auth.guard';
+import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
 import { PageQueryDto } from './dto/page-query.dto';
 
 export interface Page<T> {

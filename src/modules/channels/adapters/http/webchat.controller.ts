@@ -46,6 +46,7 @@ export class WebchatController {
         id: m.id,
         from: m.direction === 'in' ? 'client' : 'bot',
         text: m.text,
+        buttons: m.buttons,
         createdAt: m.createdAt,
       })),
     };

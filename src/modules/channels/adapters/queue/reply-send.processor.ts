@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { OutboxProcessor, type OutboxPayloads } from '../../../outbox';
+import { OutboxProcessor, type OutboxContext, type OutboxPayloads } from '../../../outbox';
 import { SendReplyUseCase } from '../../application/send-reply.use-case';
 
 @Processor('reply.send', { autorun: false })
@@ -8,7 +8,7 @@ export class ReplySendProcessor extends OutboxProcessor<OutboxPayloads['reply.se
     super();
   }
 
-  handle(payload: OutboxPayloads['reply.send']): Promise<void> {
-    return this.sendReply.execute(payload.messageId);
+  handle(payload: OutboxPayloads['reply.send'], context: OutboxContext): Promise<void> {
+    return this.sendReply.execute(payload.messageId, context.outboxId);
   }
 }

@@ -4,7 +4,7 @@ import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { LeadForCrm } from '../../../leads';
 import { CrmGateway, type CrmLeadRef, type CrmSyncContext } from '../../ports/crm-gateway.port';
 import { CREATE_SENT_AT, waitOutInFlightCreate } from '../shared/in-flight-create';
-import { RedisRateLimiter } from '../shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
 import { AmoCrmTokenStore } from './amocrm-token.store';
 import {
   AmoCrmClient,

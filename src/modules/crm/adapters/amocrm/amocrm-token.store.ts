@@ -1,6 +1,6 @@
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
-import { RedisRateLimiter } from '../shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
 import {
   AmoCrmPermanentError,
   AmoCrmTransientError,

@@ -1,6 +1,6 @@
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import { PermanentError, ProviderBlockedError, TransientError } from '../../../../shared/domain-error';
-import { RedisRateLimiter } from '../shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
 
 /** A failure worth retrying, with whether the call may have taken effect on amoCRM's side. */
 export class AmoCrmTransientError extends TransientError {

@@ -3,7 +3,7 @@ import { EnvironmentVariables } from '../../../../config/env.validation';
 import type { LeadForCrm } from '../../../leads';
 import { CrmGateway, type CrmLeadRef, type CrmSyncContext } from '../../ports/crm-gateway.port';
 import { CREATE_SENT_AT, waitOutInFlightCreate } from '../shared/in-flight-create';
-import { RedisRateLimiter } from '../shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
 import { Bitrix24Client, mayHaveReachedBitrix24 } from './bitrix24.client';
 import {
   contactFields,

@@ -1,6 +1,6 @@
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import { PermanentError, ProviderBlockedError, TransientError } from '../../../../shared/domain-error';
-import { RedisRateLimiter } from '../shared/redis-rate-limiter';
+import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
 
 /** The `time` block Bitrix24 adds to every answer. */
 export interface Bitrix24Time {
@@ -258,7 +258,8 @@ function describeReply(reply: Bitrix24Reply): string {
 }
 
 function networkFailure(method: string, error: unknown, timeoutMs: number): Bitrix24TransientError {
-  const name = error instanceof Error ? error.name : '';
+  // An abort is a DOMException, which is not always `instanceof Error` (it comes from another realm under jest).
+  const name = typeof (error as { name?: unknown })?.name === 'string' ? (error as { name: string }).name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return transient(method, `no answer within ${timeoutMs} ms`, 'TIMEOUT', undefined, true);
   }

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { Channel } from '../../domain/channel';
 import type { LeadAssessment, LeadForCrm, LeadStatus, LeadView } from '../../domain/lead';
-import type { InboundMessage, MessageStatus, StoredMessage } from '../../domain/message';
+import type {
+  AttachmentKind,
+  InboundMessage,
+  MessageRecipient,
+  MessageStatus,
+  StoredMessage,
+} from '../../domain/message';
 
 interface MessageRow {
   id: string;
@@ -13,6 +19,8 @@ interface MessageRow {
   direction: 'in' | 'out';
   text: string;
   status: MessageStatus;
+  buttons: string[];
+  attachment: AttachmentKind | null;
   created_at: Date;
   sent_at: Date | null;
 }
@@ -26,6 +34,8 @@ const toMessage = (row: MessageRow): StoredMessage => ({
   direction: row.direction,
   text: row.text,
   status: row.status,
+  buttons: row.buttons ?? [],
+  attachment: row.attachment,
   createdAt: row.created_at,
   sentAt: row.sent_at,
 });
@@ -44,7 +54,7 @@ export interface AcceptedRow {
 
 const MESSAGE_SELECT = `
   SELECT m.id, m.conversation_id, c.contact_id, m.channel, c.external_thread_id, m.direction, m.text, m.status,
-         m.created_at, m.sent_at
+         m.buttons, m.attachment, m.created_at, m.sent_at
   FROM messages m JOIN conversations c ON c.id = m.conversation_id`;
 
 /** SQL for contacts, conversations, messages and leads. Joins the caller's transaction when there is one. */
@@ -63,7 +73,7 @@ export class TypeOrmLeadsRepository {
   async acceptInbound(message: InboundMessage, phone: string | null, followUp: FollowUp): Promise<AcceptedRow> {
     const [row] = await this.query<
       Array<{ message_id: string; conversation_id: string; contact_id: string; follow_up_id: string | null }>
-    >('SELECT * FROM accept_inbound_message($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+    >('SELECT * FROM accept_inbound_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
       message.channel,
       message.externalUserId,
       message.threadId,
@@ -73,6 +83,8 @@ export class TypeOrmLeadsRepository {
       phone,
       followUp.topic,
       JSON.stringify(followUp.traceContext),
+      message.attachment ?? null,
+      JSON.stringify(message.profile ?? {}),
     ]);
     return {
       messageId: row.message_id,
@@ -87,20 +99,88 @@ export class TypeOrmLeadsRepository {
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
-  async insertOutbound(conversationId: string, channel: Channel, text: string): Promise<string> {
+  async insertOutbound(conversationId: string, channel: Channel, text: string, buttons: string[]): Promise<string> {
     const [row] = await this.query<Array<{ id: string }>>(
-      `INSERT INTO messages (conversation_id, direction, channel, text, status)
-       VALUES ($1, 'out', $2, $3, 'queued') RETURNING id`,
-      [conversationId, channel, text],
+      `INSERT INTO messages (conversation_id, direction, channel, text, status, buttons)
+       VALUES ($1, 'out', $2, $3, 'queued', $4) RETURNING id`,
+      [conversationId, channel, text, JSON.stringify(buttons)],
     );
     return row.id;
   }
 
-  async markSent(messageId: string, providerMessageId: string | null): Promise<void> {
+  async markSent(messageId: string, providerMessageId: string | null, via: string | null): Promise<void> {
     await this.query(
-      `UPDATE messages SET status = 'sent', sent_at = now(), provider_message_id = COALESCE($2, provider_message_id)
+      `UPDATE messages SET status = 'sent', sent_at = now(), error = NULL,
+         provider_message_id = COALESCE($2, provider_message_id), delivered_via = $3
        WHERE id = $1`,
-      [messageId, providerMessageId],
+      [messageId, providerMessageId, via],
+    );
+  }
+
+  async markFailed(messageId: string, error: string): Promise<void> {
+    await this.query(`UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`, [messageId, error]);
+  }
+
+  /**
+   * A provider's report on a message we sent. Statuses only move forward (a late `delivered` never undoes `read`);
+   * `failed` wins. Returns our message id when this report is what made it fail, null otherwise.
+   */
+  async applyDeliveryStatus(
+    channel: Channel,
+    providerMessageId: string,
+    status: 'sent' | 'delivered' | 'read' | 'failed',
+    error: string | null,
+  ): Promise<string | null> {
+    const rows = await this.query<Array<{ id: string }>>(
+      `WITH changed AS (
+         UPDATE messages SET status = $3, error = COALESCE($4, error)
+         WHERE channel = $1 AND provider_message_id = $2 AND direction = 'out'
+           AND CASE $3 WHEN 'failed' THEN status <> 'failed'
+                       WHEN 'read' THEN status IN ('sent', 'delivered')
+                       WHEN 'delivered' THEN status = 'sent'
+                       ELSE false END
+         RETURNING id)
+       SELECT id FROM changed`,
+      [channel, providerMessageId, status, error],
+    );
+    return status === 'failed' && rows[0] ? rows[0].id : null;
+  }
+
+  /** The client an outbound message goes to, in its channel: the identity that wrote in this conversation last. */
+  async recipientOf(messageId: string): Promise<MessageRecipient | null> {
+    const rows = await this.query<
+      Array<{
+        external_id: string;
+        phone_e164: string | null;
+        last_inbound_at: Date | null;
+        unreachable_at: Date | null;
+      }>
+    >(
+      `SELECT ci.external_id, ct.phone_e164, ci.last_inbound_at, ci.unreachable_at
+       FROM messages m
+       JOIN conversations c ON c.id = m.conversation_id
+       JOIN contacts ct ON ct.id = c.contact_id
+       JOIN contact_identities ci ON ci.contact_id = ct.id AND ci.channel = m.channel
+       WHERE m.id = $1
+       ORDER BY ci.last_inbound_at DESC NULLS LAST LIMIT 1`,
+      [messageId],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          externalUserId: row.external_id,
+          phone: row.phone_e164,
+          lastInboundAt: row.last_inbound_at,
+          unreachableAt: row.unreachable_at,
+        }
+      : null;
+  }
+
+  async markUnreachable(channel: Channel, externalUserId: string, reason: string): Promise<void> {
+    await this.query(
+      `UPDATE contact_identities SET unreachable_at = now(), unreachable_reason = $3
+       WHERE channel = $1 AND external_id = $2`,
+      [channel, externalUserId, reason],
     );
   }
 
@@ -115,7 +195,7 @@ export class TypeOrmLeadsRepository {
     );
     if (conversation.length === 0) return null;
     const rows = await this.query<MessageRow[]>(
-      `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND (m.direction = 'in' OR m.status = 'sent')
+      `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND (m.direction = 'in' OR m.status IN ('sent', 'delivered', 'read'))
        ORDER BY m.created_at, m.id`,
       [conversation[0].id],
     );
@@ -139,7 +219,9 @@ export class TypeOrmLeadsRepository {
          intent = CASE WHEN excluded.intent = 'other' THEN leads.intent ELSE excluded.intent END,
          urgency = CASE WHEN leads.urgency = 'hot' OR excluded.urgency = 'hot' THEN 'hot' ELSE 'cold' END,
          escalate = leads.escalate OR excluded.escalate,
-         status = CASE WHEN leads.escalate OR excluded.escalate THEN 'escalated' ELSE excluded.status END,
+         status = CASE WHEN leads.escalate OR excluded.escalate THEN 'escalated'
+                       WHEN leads.status IN ('booked', 'cancelled') THEN leads.status
+                       ELSE excluded.status END,
          details = leads.details || excluded.details,
          crm_status = CASE WHEN leads.crm_status = 'delivered' THEN 'pending' ELSE leads.crm_status END,
          updated_at = now()
@@ -158,6 +240,48 @@ export class TypeOrmLeadsRepository {
       ],
     );
     return row.id;
+  }
+
+  async setLeadStatus(leadId: string, status: LeadStatus): Promise<void> {
+    await this.query(
+      `UPDATE leads SET status = $2, crm_status = CASE WHEN crm_status = 'delivered' THEN 'pending' ELSE crm_status END,
+         updated_at = now() WHERE id = $1`,
+      [leadId, status],
+    );
+  }
+
+  async contact(contactId: string): Promise<{ id: string; name: string | null; phone: string | null } | null> {
+    const rows = await this.query<Array<{ id: string; name: string | null; phone_e164: string | null }>>(
+      'SELECT id, name, phone_e164 FROM contacts WHERE id = $1',
+      [contactId],
+    );
+    return rows[0] ? { id: rows[0].id, name: rows[0].name, phone: rows[0].phone_e164 } : null;
+  }
+
+  /**
+   * Inside a transaction: gives the contact the phone (and name) the client typed. When another contact already
+   * has that phone, the two are one person: this contact's identities, conversations and leads move to it.
+   * Returns the id of the contact that holds the phone now.
+   */
+  async completeContact(contactId: string, phone: string, name: string | null): Promise<string> {
+    const owner = await this.query<Array<{ id: string }>>('SELECT id FROM contacts WHERE phone_e164 = $1', [phone]);
+    const target = owner[0]?.id ?? contactId;
+    if (target !== contactId) {
+      await this.query('UPDATE contact_identities SET contact_id = $2 WHERE contact_id = $1', [contactId, target]);
+      await this.query('UPDATE conversations SET contact_id = $2 WHERE contact_id = $1', [contactId, target]);
+      await this.query('UPDATE leads SET contact_id = $2 WHERE contact_id = $1', [contactId, target]);
+      await this.query(
+        `UPDATE contacts t SET name = COALESCE(t.name, f.name), updated_at = now() FROM contacts f
+         WHERE t.id = $2 AND f.id = $1`,
+        [contactId, target],
+      );
+      await this.query('DELETE FROM contacts WHERE id = $1', [contactId]);
+    }
+    await this.query(
+      `UPDATE contacts SET phone_e164 = $2, name = COALESCE(name, $3), updated_at = now() WHERE id = $1`,
+      [target, phone, name],
+    );
+    return target;
   }
 
   /** Inside a transaction: holds until it ends, so two syncs of one lead never run at once. */

@@ -33,14 +33,15 @@ export class OutboxJobRunner {
   }
 
   /** Starts a processor's worker unless this process only serves HTTP. */
-  startWorker(worker: Worker): void {
+  /** `concurrency`: jobs at once for this topic, when it differs from QUEUE_CONCURRENCY. */
+  startWorker(worker: Worker, concurrency = this.env.QUEUE_CONCURRENCY): void {
     this.handledTopics.add(worker.name);
     worker.on('error', (error) => this.logger.warn(`worker ${worker.name}: ${error.message}`));
     if (this.env.APP_ROLE === 'api') return;
     // @nestjs/bullmq reads worker options from a decorator at import time; these come from the environment.
     worker.opts.lockDuration = this.env.QUEUE_LOCK_DURATION_MS;
     worker.opts.stalledInterval = this.env.QUEUE_LOCK_DURATION_MS;
-    worker.concurrency = this.env.QUEUE_CONCURRENCY;
+    worker.concurrency = concurrency;
     worker.run().catch((error: Error) => this.logger.error(`worker ${worker.name} stopped: ${error.message}`));
   }
 
@@ -54,9 +55,11 @@ export class OutboxJobRunner {
       attributes,
       async () => {
         try {
+          const context = { outboxId: entry.id, attempt: entry.attempts };
+          const prepared = handler.prepare ? await handler.prepare(entry.payload, context) : undefined;
           await this.uow.run(async () => {
             if (!(await this.repository.lockPending(entry.id))) return;
-            await handler.handle(entry.payload, { outboxId: entry.id, attempt: entry.attempts });
+            await handler.handle(entry.payload, { ...context, prepared });
             await this.repository.markDone(entry.id);
           });
         } catch (error) {

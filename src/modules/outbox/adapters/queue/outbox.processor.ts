@@ -12,6 +12,10 @@ import { OutboxJobRunner } from './outbox-job.runner';
 export abstract class OutboxProcessor<P> extends WorkerHost implements OutboxHandler<P>, OnApplicationBootstrap {
   @Inject(OutboxJobRunner) private readonly runner!: OutboxJobRunner;
 
+  /** Jobs of this topic at once; QUEUE_CONCURRENCY when unset. */
+  protected readonly concurrency?: number;
+
+  prepare?(payload: P, context: OutboxContext): Promise<unknown>;
   abstract handle(payload: P, context: OutboxContext): Promise<void>;
   onDeadLetter?(payload: P, failure: DeadLetterInfo): Promise<void>;
 
@@ -20,6 +24,6 @@ export abstract class OutboxProcessor<P> extends WorkerHost implements OutboxHan
   }
 
   onApplicationBootstrap(): void {
-    this.runner.startWorker(this.worker);
+    this.runner.startWorker(this.worker, this.concurrency);
   }
 }

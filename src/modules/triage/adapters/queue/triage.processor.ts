@@ -1,14 +1,28 @@
 import { Processor } from '@nestjs/bullmq';
-import { OutboxProcessor, type OutboxPayloads } from '../../../outbox';
+import { EnvironmentVariables } from '../../../../config/env.validation';
+import { OutboxProcessor, type OutboxContext, type OutboxPayloads } from '../../../outbox';
+import type { TriageResult } from '../../domain/triage-result';
 import { TriageMessageUseCase } from '../../application/triage-message.use-case';
 
 @Processor('triage.process', { autorun: false })
 export class TriageProcessor extends OutboxProcessor<OutboxPayloads['triage.process']> {
-  constructor(private readonly triageMessage: TriageMessageUseCase) {
+  protected override readonly concurrency: number;
+
+  constructor(
+    private readonly triageMessage: TriageMessageUseCase,
+    env: EnvironmentVariables,
+  ) {
     super();
+    // Triage mostly waits on the LLM (outside any transaction), so it can run more jobs than other topics.
+    this.concurrency = env.TRIAGE_CONCURRENCY;
   }
 
-  handle(payload: OutboxPayloads['triage.process']): Promise<void> {
-    return this.triageMessage.execute(payload.messageId);
+  /** The classification (maybe an LLM call) happens before the job's transaction, holding no connection. */
+  override prepare(payload: OutboxPayloads['triage.process']): Promise<TriageResult> {
+    return this.triageMessage.understand(payload.messageId);
+  }
+
+  handle(payload: OutboxPayloads['triage.process'], context: OutboxContext): Promise<void> {
+    return this.triageMessage.execute(payload.messageId, context.prepared as TriageResult | undefined);
   }
 }

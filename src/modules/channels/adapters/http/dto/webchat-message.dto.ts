@@ -54,6 +54,8 @@ export class WebchatTranscriptMessageDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['client', 'bot'] }) from!: 'client' | 'bot';
   @ApiProperty() text!: string;
+  @ApiProperty({ type: [String], description: 'Quick replies offered with a bot message; send the label to choose' })
+  buttons!: string[];
   @ApiProperty() createdAt!: Date;
 }
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import { EnvironmentVariables } from '../../../../config/env.validation';
+import { EnvironmentVariables } from '../config/env.validation';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import IORedis from 'ioredis';
-import { EnvironmentVariables } from '../../../../config/env.validation';
+import { EnvironmentVariables } from '../config/env.validation';
 
 /**
  * Token bucket in Redis: `burst` tokens, refilled at `ratePerSec`. Returns 0 and takes a token, or the
@@ -22,7 +22,7 @@ return wait
 `;
 
 /**
- * A client-side rate limit per CRM account shared by all workers, so the CRM's own limit is rarely hit and
+ * A client-side rate limit per provider account (a CRM, a bot, a chat) shared by all workers, so the provider's own limit is rarely hit and
  * its rate-limit errors do not eat the retries.
  */
 @Injectable()

@@ -1,0 +1,42 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { FindFreeSlotsUseCase, type OfferableSlot } from '../../application/find-free-slots.use-case';
+import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
+import { SlotsQueryDto } from './dto/slots-query.dto';
+
+@ApiTags('admin: scheduling')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Missing or wrong admin token (problem+json)' })
+@UseGuards(AdminAuthGuard)
+@Controller('api/admin/v1/slots')
+export class SlotsAdminController {
+  constructor(private readonly freeSlots: FindFreeSlotsUseCase) {}
+
+  /**
+   * Free slots of a service that start in [from, to), soonest first: within working hours, outside breaks, days
+   * off, bookings and clients' holds, at least BOOKING_MIN_LEAD_MINUTES from now.
+   */
+  @Get()
+  @ApiOkResponse({ description: '{ items: [{ staffId, staffName, startsAt, endsAt }] }' })
+  @ApiBadRequestResponse({ description: 'Invalid query (problem+json)' })
+  @ApiNotFoundResponse({ description: 'No such service or staff member' })
+  async list(@Query() query: SlotsQueryDto): Promise<{ items: OfferableSlot[] }> {
+    return {
+      items: await this.freeSlots.execute({
+        serviceId: query.serviceId,
+        staffId: query.staffId,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+        distinctTimes: query.distinctTimes,
+      }),
+    };
+  }
+}

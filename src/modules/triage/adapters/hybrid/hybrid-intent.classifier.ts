@@ -1,0 +1,107 @@
+import { Logger } from '@nestjs/common';
+import type { TriageResult } from '../../domain/triage-result';
+import { IntentClassifier, type ClassificationContext } from '../../ports/intent-classifier.port';
+import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+
+/** A classifier that gives up when the signal aborts (the LLM adapter). */
+export interface AbortableClassifier {
+  classify(text: string, context: ClassificationContext | undefined, signal: AbortSignal): Promise<TriageResult>;
+}
+
+export interface HybridSettings {
+  /** The longest the LLM may take; past it the rules answer and the LLM call is aborted. */
+  budgetMs: number;
+  /** Consecutive LLM failures after which the rules answer alone for `openMs`. */
+  failureThreshold: number;
+  openMs: number;
+  now?: () => number;
+}
+
+class BudgetExceededError extends Error {
+  constructor(budgetMs: number) {
+    super(`no answer within ${budgetMs} ms`);
+    this.name = 'BudgetExceededError';
+  }
+}
+
+/**
+ * The LLM when it answers in time, the offline rules otherwise: on a timeout, an error, an invalid answer, or while
+ * the circuit is open after repeated failures. The client never waits much longer than the budget. `source` on the
+ * result says which one answered.
+ */
+export class HybridIntentClassifier extends IntentClassifier {
+  private readonly logger = new Logger(HybridIntentClassifier.name);
+  private readonly breaker: CircuitBreaker;
+
+  constructor(
+    private readonly llm: AbortableClassifier,
+    private readonly rules: IntentClassifier,
+    private readonly settings: HybridSettings,
+  ) {
+    super();
+    this.breaker = new CircuitBreaker({
+      failureThreshold: settings.failureThreshold,
+      openMs: settings.openMs,
+      now: settings.now,
+      onStateChange: (state, failures) => this.logStateChange(state, failures),
+    });
+  }
+
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
+  async classify(text: string, context?: ClassificationContext): Promise<TriageResult> {
+    const permit = this.breaker.tryAcquire();
+    if (!permit) return this.byRules(text, context);
+    try {
+      const result = await this.withinBudget((signal) => this.llm.classify(text, context, signal));
+      permit.success();
+      return { ...result, source: 'llm' };
+    } catch (error) {
+      permit.failure();
+      this.logger.warn(`LLM triage failed, the rules answer: ${describe(error)}`);
+      return this.byRules(text, context);
+    }
+  }
+
+  private async byRules(text: string, context?: ClassificationContext): Promise<TriageResult> {
+    return { ...(await this.rules.classify(text, context)), source: 'rules' };
+  }
+
+  private async withinBudget<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new BudgetExceededError(this.settings.budgetMs);
+        controller.abort(error);
+        reject(error);
+      }, this.settings.budgetMs);
+    });
+    try {
+      return await Promise.race([call(controller.signal), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private logStateChange(state: BreakerState, failures: number): void {
+    if (state === 'open') {
+      this.logger.warn(
+        `LLM circuit open after ${failures} consecutive failures: the rules answer alone for ${this.settings.openMs} ms`,
+      );
+    } else if (state === 'closed') {
+      this.logger.log('LLM circuit closed: the LLM answered again');
+    } else {
+      this.logger.log('LLM circuit half-open: one probe goes to the LLM');
+    }
+  }
+}
+
+/** The error's name and reason only: an LLM error message can quote the prompt, and so the client's words. */
+function describe(error: unknown): string {
+  if (error instanceof BudgetExceededError) return error.message;
+  const e = (error ?? {}) as { name?: unknown; reason?: unknown; status?: unknown };
+  return [e.name, e.reason, e.status].filter((part) => part !== undefined).join(' ') || 'unknown error';
+}

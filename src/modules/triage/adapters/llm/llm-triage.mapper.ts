@@ -1,0 +1,36 @@
+import { extractPhone } from '../../domain/triage-slots';
+import type { TriageResult, TriageSlots } from '../../domain/triage-result';
+import type { LlmTriage } from './llm-triage.schema';
+
+/**
+ * Turns the model's validated answer into a TriageResult. The model only saw the message with phones masked, so the
+ * phone comes from the rules' extractor on the original text. Date, time and name must be verbatim parts of the
+ * message (the replies quote them): a value the model rephrased or invented is dropped.
+ */
+export function toTriageResult(answer: LlmTriage, originalText: string, phonesMasked: boolean): TriageResult {
+  const slots: TriageSlots = {};
+  if (answer.intent !== 'spam') {
+    const given = answer.slots ?? {};
+    const haystack = originalText.toLocaleLowerCase('ru');
+    const verbatim = (value: string | null | undefined): string | undefined => {
+      const v = value?.trim();
+      return v && haystack.includes(v.toLocaleLowerCase('ru')) ? v : undefined;
+    };
+    const service = given.service?.trim();
+    if (service) slots.service = service;
+    for (const key of ['date', 'time', 'name'] as const) {
+      const value = verbatim(given[key]);
+      if (value) slots[key] = value;
+    }
+    const phone = extractPhone(originalText) ?? (phonesMasked ? undefined : verbatim(given.phone));
+    if (phone) slots.phone = phone;
+  }
+  return {
+    intent: answer.intent,
+    confidence: answer.confidence,
+    urgency: answer.urgency,
+    escalate: answer.escalate,
+    slots,
+    source: 'llm',
+  };
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
+import type { Dialog, DialogState } from '../../domain/dialog-state';
+
+@Injectable()
+export class DialogRepository {
+  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+
+  private query<T>(sql: string, params: unknown[]): Promise<T> {
+    return this.uow.manager().query(sql, params) as Promise<T>;
+  }
+
+  /**
+   * Inside a transaction: the conversation's dialog, locked until the transaction ends, so two messages of one
+   * client are answered one after the other, each seeing what the previous one changed.
+   */
+  async lock(conversationId: string): Promise<Dialog> {
+    await this.query('INSERT INTO dialogs (conversation_id) VALUES ($1) ON CONFLICT DO NOTHING', [conversationId]);
+    const [row] = await this.query<Array<{ state: DialogState; handed_off_at: Date | null }>>(
+      'SELECT state, handed_off_at FROM dialogs WHERE conversation_id = $1 FOR UPDATE',
+      [conversationId],
+    );
+    return { conversationId, state: row.state, handedOff: row.handed_off_at !== null };
+  }
+
+  async save(conversationId: string, state: DialogState): Promise<void> {
+    await this.query('UPDATE dialogs SET state = $2, updated_at = now() WHERE conversation_id = $1', [
+      conversationId,
+      JSON.stringify(state),
+    ]);
+  }
+
+  async handOff(conversationId: string, reason: string): Promise<void> {
+    await this.query(
+      `UPDATE dialogs SET handed_off_at = now(), handoff_reason = $2, state = '{}'::jsonb, updated_at = now()
+       WHERE conversation_id = $1`,
+      [conversationId, reason],
+    );
+  }
+
+  /** Returns false when the conversation was not handed off. */
+  async release(conversationId: string): Promise<boolean> {
+    const rows = await this.query<unknown[]>(
+      `WITH released AS (
+         UPDATE dialogs SET handed_off_at = NULL, handoff_reason = NULL, released_at = now(), updated_at = now()
+         WHERE conversation_id = $1 AND handed_off_at IS NOT NULL RETURNING conversation_id)
+       SELECT conversation_id FROM released`,
+      [conversationId],
+    );
+    return rows.length > 0;
+  }
+
+  async handedOff(limit: number): Promise<Array<{ conversationId: string; since: Date; reason: string | null }>> {
+    const rows = await this.query<
+      Array<{ conversation_id: string; handed_off_at: Date; handoff_reason: string | null }>
+    >(
+      `SELECT conversation_id, handed_off_at, handoff_reason FROM dialogs WHERE handed_off_at IS NOT NULL
+       ORDER BY handed_off_at DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ conversationId: r.conversation_id, since: r.handed_off_at, reason: r.handoff_reason }));
+  }
+}
