@@ -2,14 +2,16 @@
  * `npm run bench:webhooks`: how fast the messenger webhooks accept events, and that every accepted event is
  * processed afterwards.
  *
- * Builds nothing itself (the npm script builds first), starts the built service (APP_ROLE=all: one instance that
- * accepts and processes, as most agencies deploy it) on a fresh database with Telegram and WhatsApp switched on
- * and pointed at a local sink that answers like the providers' send APIs. Then, for BENCH_SECONDS (20) each, it
+ * Builds nothing itself (the npm script builds first), starts the built service on a fresh database with Telegram and
+ * WhatsApp switched on and pointed at a local sink that answers like the providers' send APIs: an api process and
+ * a worker process (BENCH_TOPOLOGY=split, the default), or one APP_ROLE=all process (BENCH_TOPOLOGY=all). Then, for BENCH_SECONDS (20) each, it
  * sends BENCH_RATE (300) requests per second with autocannon to
  *   1. POST /webhooks/telegram   valid secret header, a new update_id per request,
  *   2. POST /webhooks/whatsapp   a valid X-Hub-Signature-256 over each body, a new wamid per request,
  * prints req/s and p50/p99 of the answers (all 2xx, else the run fails), and waits until every stored event has
- * been processed (message stored, triaged, reply sent to the sink), printing how long that took.
+ * been processed (message stored and triaged), printing how long that took; at the end it waits until every reply
+ * has been sent (replies keep the providers' rate limits: Telegram 1 message/s per chat, WhatsApp
+ * WHATSAPP_RATE_PER_SEC) and prints that too.
  */
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -27,6 +29,7 @@ const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres:postgres@127.0.0.1:5
 const REDIS = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TEXTS = ['Здравствуйте, можно на маникюр завтра в 5?', 'сколько стоит стрижка?', 'где вы находитесь?'];
 const CLIENTS = 2000;
+const TOPOLOGY = process.env.BENCH_TOPOLOGY === 'all' ? 'all' : 'split';
 
 const TELEGRAM_TOKEN = `123456:${randomBytes(18).toString('hex')}`;
 const TELEGRAM_SECRET = randomBytes(16).toString('hex');
@@ -153,31 +156,57 @@ async function run(
   };
 }
 
+/** Waits until no reply is still queued, then returns what was stored and sent per channel. */
+async function waitForReplies(db: Client) {
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await db.query<{
+      channel: string;
+      inbound: number;
+      replied: number;
+      failed: number;
+      queued: number;
+    }>(
+      `SELECT channel, count(*) FILTER (WHERE direction = 'in')::int AS inbound,
+              count(*) FILTER (WHERE direction = 'out' AND status = 'sent')::int AS replied,
+              count(*) FILTER (WHERE direction = 'out' AND status = 'failed')::int AS failed,
+              count(*) FILTER (WHERE direction = 'out' AND status = 'queued')::int AS queued
+       FROM messages GROUP BY channel ORDER BY channel`,
+    );
+    if (rows.every((row) => row.queued === 0)) return rows;
+    if (Date.now() - started > 900_000) throw new Error(`replies still queued: ${JSON.stringify(rows)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 async function main(): Promise<void> {
   const database = `volna_bench_${randomBytes(3).toString('hex')}`;
   const sink = await startSink();
-  const service = spawn(process.execPath, [path.resolve(__dirname, '..', 'dist', 'src', 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(PORT),
-      APP_ROLE: 'all',
-      DATABASE_URL: `${PG}/${database}`,
-      REDIS_URL: REDIS,
-      QUEUE_PREFIX: database,
-      ADMIN_API_TOKEN: randomBytes(16).toString('hex'),
-      LOG_LEVEL: 'error',
-      TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
-      TELEGRAM_API_BASE: sink.url,
-      WHATSAPP_TOKEN: randomBytes(16).toString('hex'),
-      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-      WHATSAPP_APP_SECRET: WHATSAPP_SECRET,
-      WHATSAPP_VERIFY_TOKEN: randomBytes(8).toString('hex'),
-      WHATSAPP_GRAPH_BASE: `${sink.url}/v21.0`,
-      ...(process.env.OTEL_SDK_DISABLED ? { OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED } : {}),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const environment = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(PORT),
+    DATABASE_URL: `${PG}/${database}`,
+    REDIS_URL: REDIS,
+    QUEUE_PREFIX: database,
+    ADMIN_API_TOKEN: randomBytes(16).toString('hex'),
+    LOG_LEVEL: 'error',
+    TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
+    TELEGRAM_API_BASE: sink.url,
+    WHATSAPP_TOKEN: randomBytes(16).toString('hex'),
+    WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+    WHATSAPP_APP_SECRET: WHATSAPP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: randomBytes(8).toString('hex'),
+    WHATSAPP_GRAPH_BASE: `${sink.url}/v21.0`,
+    ...(process.env.OTEL_SDK_DISABLED ? { OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED } : {}),
+  };
+  const roles = TOPOLOGY === 'all' ? ['all'] : ['api', 'worker'];
+  const services = roles.map((role) =>
+    spawn(process.execPath, [path.resolve(__dirname, '..', 'dist', 'src', 'main.js')], {
+      env: { ...environment, APP_ROLE: role },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
   const base = `http://127.0.0.1:${PORT}`;
   const db = new Client({ connectionString: `${PG}/${database}` });
   try {
@@ -211,14 +240,12 @@ async function main(): Promise<void> {
       db,
       'whatsapp',
     );
-    const { rows } = await db.query(
-      `SELECT channel, count(*) FILTER (WHERE direction = 'in')::int AS inbound,
-              count(*) FILTER (WHERE direction = 'out' AND status = 'sent')::int AS replied
-       FROM messages GROUP BY channel ORDER BY channel`,
-    );
+    const repliesSince = Date.now();
+    const replies = await waitForReplies(db);
+    const repliesSeconds = (Date.now() - repliesSince) / 1000;
 
     console.log(
-      `\nbench:webhooks  ${SECONDS}s per webhook at ${RATE} req/s offered, ${CONNECTIONS} connections, APP_ROLE=all, node ${process.version}`,
+      `\nbench:webhooks  ${SECONDS}s per webhook at ${RATE} req/s offered, ${CONNECTIONS} connections, ${roles.map((r) => `APP_ROLE=${r}`).join(' + ')}, node ${process.version}`,
     );
     console.log('webhook    requests   req/s   p50 ms  p99 ms  non-2xx  all processed after');
     for (const f of [telegram, whatsapp]) {
@@ -226,12 +253,17 @@ async function main(): Promise<void> {
         `${f.name.padEnd(10)} ${String(f.requests).padStart(8)} ${f.rps.toFixed(0).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(7)} ${String(f.non2xx).padStart(8)}  ${f.drainSeconds.toFixed(1)} s`,
       );
     }
-    for (const row of rows) console.log(`${row.channel}: ${row.inbound} messages stored, ${row.replied} replies sent`);
+    for (const row of replies) {
+      console.log(`${row.channel}: ${row.inbound} messages stored, ${row.replied} replies sent, ${row.failed} failed`);
+    }
+    console.log(`every reply sent ${repliesSeconds.toFixed(1)} s after the last event was processed`);
     if (telegram.non2xx + whatsapp.non2xx > 0) process.exitCode = 1;
   } finally {
     await db.end().catch(() => undefined);
-    service.kill('SIGTERM');
-    await new Promise((resolve) => service.once('exit', resolve));
+    for (const service of services) {
+      service.kill('SIGTERM');
+      await new Promise((resolve) => service.once('exit', resolve));
+    }
     sink.server.close();
     const admin = new Client({ connectionString: `${PG}/postgres` });
     await admin.connect();

@@ -4,6 +4,9 @@ import { ChannelEvents1764000000002 } from './1764000000002-ChannelEvents';
 import { Scheduling1764000000003 } from './1764000000003-Scheduling';
 import { Reminders1764000000004 } from './1764000000004-Reminders';
 import { Dialogs1764000000005 } from './1764000000005-Dialogs';
+import { AuditLog1764000000006 } from './1764000000006-AuditLog';
+import { Retention1764000000007 } from './1764000000007-Retention';
+import { Settings1764000000008 } from './1764000000008-Settings';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -13,4 +16,7 @@ export const MIGRATIONS = [
   Scheduling1764000000003,
   Reminders1764000000004,
   Dialogs1764000000005,
+  AuditLog1764000000006,
+  Retention1764000000007,
+  Settings1764000000008,
 ];

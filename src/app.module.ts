@@ -17,6 +17,7 @@ import { LeadsModule } from './modules/leads';
 import { NotificationsModule } from './modules/notifications';
 import { OutboxModule } from './modules/outbox';
 import { SchedulingModule } from './modules/scheduling';
+import { SettingsModule } from './modules/settings';
 import { TriageModule } from './modules/triage';
 import { loggerParams } from './observability/logging';
 
@@ -37,6 +38,7 @@ export class AppModule {
         OutboxModule,
         LeadsModule,
         SchedulingModule,
+        SettingsModule,
         ChannelsModule.forRoot(env),
         TriageModule,
         CrmModule,

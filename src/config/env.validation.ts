@@ -20,6 +20,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { IANAZone } from 'luxon';
+import { ReadonlyTokensConstraint } from '../http/readonly-tokens.constraint';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -67,6 +68,31 @@ export class EnvironmentVariables {
   @IsString({ message: 'must be set to a secret of at least 16 characters' })
   @MinLength(16, { message: 'must be set to a secret of at least 16 characters' })
   ADMIN_API_TOKEN!: string;
+
+  // Admin access
+  /** Read-only admin tokens, `name:token,name:token` (names a-z 0-9 _ -, tokens of 16+ characters). */
+  @IsOptional()
+  @Validate(ReadonlyTokensConstraint)
+  ADMIN_READONLY_TOKENS?: string;
+
+  /** Wrong admin tokens one client address may send within ADMIN_AUTH_WINDOW_SECONDS before it gets 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ADMIN_AUTH_MAX_FAILURES = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  ADMIN_AUTH_WINDOW_SECONDS = 60;
+
+  /** Reverse proxies in front of the app that append to X-Forwarded-For; 0 uses the socket's address. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  ADMIN_TRUST_PROXY_HOPS = 0;
 
   @Validate(IsIanaZone)
   TZ_BUSINESS = 'Asia/Krasnoyarsk';
@@ -222,6 +248,37 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   ALERT_GROUP_WINDOW_MS = 60000;
+
+  // Operations alerts: checked where workers run; each alerts the managers once when it starts and once when it ends.
+  /** How often the workers check queues, dead letters and the CRM and LLM circuits. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  OPS_MONITOR_INTERVAL_MS = 30000;
+
+  /** Jobs ready to run in one queue (delayed ones not counted) above which the queue is behind. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OPS_BACKLOG_ALERT = 500;
+
+  /** How long a queue must stay behind before the managers are alerted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  OPS_BACKLOG_ALERT_AFTER_MS = 120000;
+
+  /** New dead letters within OPS_DEAD_LETTERS_WINDOW_MINUTES above which the managers are alerted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  OPS_DEAD_LETTERS_ALERT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  OPS_DEAD_LETTERS_WINDOW_MINUTES = 15;
 
   /** Sites that may embed the chat widget: `*` (any) or a comma-separated list of origins (https://salon.ru). */
   @Matches(/^(\*|https?:\/\/[^,\s]+(,\s*https?:\/\/[^,\s]+)*)$/, {
@@ -481,6 +538,35 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   MIGRATIONS_RUN = true;
+
+  // Personal data (152-FZ): how long texts and raw events are kept; a graceful stop's drain.
+  /** Message texts older than this are blanked (text, attachment kind, buttons, triage slots); rows and counts stay. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MESSAGE_RETENTION_DAYS = 365;
+
+  /** Raw webhook bodies (names, phones as the provider sent them) are deleted after this many days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INBOUND_EVENT_RETENTION_DAYS = 30;
+
+  /** How often the workers purge what is past retention. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  PERSONAL_DATA_PURGE_INTERVAL_MS = 3_600_000;
+
+  /**
+   * On SIGTERM /health/ready turns 503 at once, and HTTP keeps serving this long so the orchestrator stops routing
+   * here before the port closes. The whole stop must fit in the 25 s deadline.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(15000)
+  SHUTDOWN_DRAIN_MS = 5000;
 
   /** Mounts POST /bench/insert, the baseline of `npm run bench:ingest`. Never in production. */
   @Transform(toBool)

@@ -2,6 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { RedisHealthIndicator } from './redis.health';
+import { ShutdownDrain } from './shutdown-drain';
 
 @ApiTags('ops')
 @Controller('health')
@@ -10,6 +11,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: ShutdownDrain,
   ) {}
 
   /** The process answers: for liveness probes. */
@@ -18,10 +20,13 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Postgres and Redis answer: for readiness probes. 503 names what is down. */
+  /** Postgres and Redis answer and the process is not stopping: for readiness probes. 503 names what is wrong. */
   @Get('ready')
   @HealthCheck()
   async ready(): Promise<HealthCheckResult> {
+    if (this.shutdown.shuttingDown) {
+      throw new ServiceUnavailableException({ message: 'Not ready: shutting down', problem: { down: ['process'] } });
+    }
     try {
       return await this.health.check([
         () => this.database.pingCheck('database', { timeout: 1000 }),

@@ -3,10 +3,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { RedisHealthIndicator } from './redis.health';
+import { ShutdownDrain } from './shutdown-drain';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController, MetricsController],
-  providers: [RedisHealthIndicator],
+  providers: [RedisHealthIndicator, ShutdownDrain],
 })
 export class HealthModule {}

@@ -4,7 +4,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface TracingOptions {
@@ -20,7 +20,9 @@ export function startTracing(options: TracingOptions = {}): NodeSDK {
   if (sdk) return sdk;
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'volna' }),
-    spanProcessors: options.spanProcessors ?? [],
+    // With no processor the SDK registers no tracer provider at all, and then no trace id would reach the outbox
+    // rows and the logs: a no-op processor keeps tracing on without exporting.
+    spanProcessors: options.spanProcessors?.length ? options.spanProcessors : [new NoopSpanProcessor()],
     instrumentations: options.autoInstrument
       ? [
           new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false }),

@@ -1,3 +1,4 @@
+import { AdminAccessModule } from '../../src/http/admin-access.module';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Client } from 'pg';
@@ -39,7 +40,7 @@ describe('scheduling: booking through the facade', () => {
   beforeAll(async () => {
     // the scheduling module on its own, over the real database and migrations
     app = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(env), DatabaseModule, SchedulingModule],
+      imports: [AppConfigModule.forRoot(env), DatabaseModule, AdminAccessModule, SchedulingModule],
     }).compile();
     await app.init();
     db = await connectDatabase(env.DATABASE_URL);

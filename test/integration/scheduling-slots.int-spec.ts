@@ -1,3 +1,4 @@
+import { AdminAccessModule } from '../../src/http/admin-access.module';
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DateTime } from 'luxon';
@@ -22,7 +23,7 @@ const label = (slot: { startsAt: Date; staffName: string }) =>
 /** The scheduling module on its own, over the real database and migrations. */
 async function startScheduling(env: EnvironmentVariables): Promise<TestingModule> {
   const app = await Test.createTestingModule({
-    imports: [AppConfigModule.forRoot(env), DatabaseModule, SchedulingModule],
+    imports: [AppConfigModule.forRoot(env), DatabaseModule, AdminAccessModule, SchedulingModule],
   }).compile();
   await app.init();
   return app;

@@ -20,6 +20,7 @@ export function testEnv(overrides: Record<string, string> = {}): EnvironmentVari
     OUTBOX_SWEEP_INTERVAL_MS: '200',
     QUEUE_LOCK_DURATION_MS: '2000',
     CRM_CREATE_SETTLE_MS: '0',
+    SHUTDOWN_DRAIN_MS: '0',
     ...overrides,
   });
 }

@@ -1,5 +1,6 @@
 export { LeadsModule } from './leads.module';
 export { LeadsFacade } from './application/leads.facade';
+export { EraseContactUseCase, type ErasureReport } from './application/erase-contact.use-case';
 export { CHANNELS, type Channel } from './domain/channel';
 export type { LeadAssessment, LeadForCrm, LeadStatus, LeadView } from './domain/lead';
 export {

@@ -4,6 +4,7 @@ import { LeadsModule } from '../leads';
 import { NotificationsModule } from '../notifications';
 import { OutboxModule } from '../outbox';
 import { SchedulingModule } from '../scheduling';
+import { SettingsModule } from '../settings';
 import { HybridIntentClassifier } from './adapters/hybrid/hybrid-intent.classifier';
 import { LlmIntentClassifier } from './adapters/llm/llm-intent.classifier';
 import { llmTriageSettings, triageClassifierKind } from './adapters/llm/llm-triage.settings';
@@ -16,7 +17,7 @@ import { TriageMessageUseCase } from './application/triage-message.use-case';
 import { IntentClassifier } from './ports/intent-classifier.port';
 
 @Module({
-  imports: [LeadsModule, OutboxModule, NotificationsModule, SchedulingModule],
+  imports: [LeadsModule, OutboxModule, NotificationsModule, SchedulingModule, SettingsModule],
   providers: [
     RulesIntentClassifier,
     {

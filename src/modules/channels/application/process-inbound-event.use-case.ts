@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { inboundMessages } from '../../../observability/metrics';
 import { inSpan } from '../../../observability/trace-context';
 import { captureTraceContext } from '../../../observability/trace-context';
 import { PermanentError } from '../../../shared/domain-error';
@@ -39,7 +40,10 @@ export class ProcessInboundEventUseCase {
           traceContext: captureTraceContext(),
         });
         span.setAttributes({ 'volna.message_id': accepted.messageId, 'volna.duplicate': !accepted.followUpId });
-        if (accepted.followUpId) this.outbox.publishCommitted(accepted.followUpId, 'triage.process');
+        if (accepted.followUpId) {
+          this.outbox.publishCommitted(accepted.followUpId, 'triage.process');
+          inboundMessages.inc({ channel });
+        }
         if (accepted.followUpId && event.ackId) await this.outbox.add('inbound.ack', { channel, ackId: event.ackId });
       });
     } else if (event.kind === 'status') {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { inboundMessages } from '../../../observability/metrics';
 import { captureTraceContext, inSpan } from '../../../observability/trace-context';
 import { LeadsFacade, type InboundMessage } from '../../leads';
 import { OutboxWriter } from '../../outbox';
@@ -29,6 +30,7 @@ export class ReceiveInboundMessageUseCase {
       const duplicate = accepted.followUpId === null;
       span.setAttributes({ 'volna.message_id': accepted.messageId, 'volna.duplicate': duplicate });
       if (accepted.followUpId) this.outbox.publishCommitted(accepted.followUpId, 'triage.process');
+      if (!duplicate) inboundMessages.inc({ channel: message.channel });
       return { messageId: accepted.messageId, conversationId: accepted.conversationId, duplicate };
     });
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { messagesSent } from '../../../observability/metrics';
+import { messagesSent, observeFirstReply } from '../../../observability/metrics';
 import { PermanentError } from '../../../shared/domain-error';
 import { DELIVERED_STATUSES, LeadsFacade, type StoredMessage } from '../../leads';
 import { OutboxWriter } from '../../outbox';
@@ -44,6 +44,9 @@ export class SendReplyUseCase {
       });
       await this.leads.markSent(message.id, sent.providerMessageId, sent.via ?? null);
       messagesSent.inc({ channel: message.channel, outcome: sent.via ?? 'sent' });
+      // Both times as Postgres stored them: the client's message was taken by another process, maybe another host.
+      const conversation = await this.leads.conversationMessages(message.channel, message.threadId);
+      if (conversation) observeFirstReply(conversation, message.id);
     } catch (error) {
       if (error instanceof RecipientUnreachableError) {
         await this.leads.markUnreachable(message.channel, recipient.externalUserId, error.reason);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
+import { crmDeliveries } from '../../../observability/metrics';
 import { PermanentError, TransientError } from '../../../shared/domain-error';
 import { maskPhone } from '../../../shared/phone';
 import { LeadsFacade } from '../../leads';
@@ -47,9 +48,13 @@ export class SyncLeadToCrmUseCase {
           refs: ref.refs,
           attempts: attempt,
         });
+        crmDeliveries.inc({ provider: this.crm.provider, result: 'delivered' });
         return;
       } catch (error) {
-        if (!isBlip(error) || pass >= this.env.CRM_QUICK_PASSES) throw error;
+        if (!isBlip(error) || pass >= this.env.CRM_QUICK_PASSES) {
+          crmDeliveries.inc({ provider: this.crm.provider, result: 'failed' });
+          throw error;
+        }
         await new Promise((resolve) => setTimeout(resolve, QUICK_PASS_PAUSE_MS * pass));
       }
     }
@@ -58,6 +63,7 @@ export class SyncLeadToCrmUseCase {
   /** The lead could not be delivered: mark it and tell the managers who the client is and why. */
   async giveUp(leadId: string, failure: DeadLetterInfo): Promise<void> {
     await this.leads.markCrmFailed(leadId, failure.attempts);
+    crmDeliveries.inc({ provider: this.crm.provider, result: 'dead' });
     const lead = await this.leads.leadForCrm(leadId);
     const client = [lead?.contact.name ?? 'Без имени', lead?.contact.phone ? maskPhone(lead.contact.phone) : null]
       .filter(Boolean)

@@ -7,6 +7,7 @@ import {
 } from '../adapters/persistence/typeorm-leads.repository';
 import type { Channel } from '../domain/channel';
 import { statusFor, type LeadAssessment, type LeadForCrm, type LeadStatus, type LeadView } from '../domain/lead';
+import type { ConversationFilter, ConversationSummary, LeadDetail, LeadFilter } from '../domain/lead-detail';
 import type { InboundMessage, MessageRecipient, StoredMessage } from '../domain/message';
 
 /** What other modules may ask of contacts, conversations, messages and leads. Call inside a unit of work. */
@@ -126,5 +127,33 @@ export class LeadsFacade {
 
   listLeads(limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
     return this.repository.listLeads(limit, offset);
+  }
+
+  /** Leads matching the filter, newest first. */
+  findLeads(filter: LeadFilter, limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
+    return this.repository.findLeads(filter, limit, offset);
+  }
+
+  /** Everything about one lead an admin needs to follow it up; null when there is no such lead. */
+  leadDetail(leadId: string): Promise<LeadDetail | null> {
+    return this.repository.leadDetail(leadId);
+  }
+
+  conversation(conversationId: string): Promise<{ id: string; channel: Channel; contactId: string } | null> {
+    return this.repository.conversation(conversationId);
+  }
+
+  /** Conversations with their client, the most recently active first. */
+  listConversations(
+    filter: ConversationFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: ConversationSummary[]; total: number }> {
+    return this.repository.listConversations(filter, limit, offset);
+  }
+
+  /** A reply a manager wrote, queued for its channel like the bot's; add its 'reply.send' in the same transaction. */
+  addManagerReply(conversationId: string, channel: Channel, text: string): Promise<string> {
+    return this.repository.insertOutboundBy(conversationId, channel, text, 'manager');
   }
 }

@@ -5,6 +5,7 @@ import { maskPhone } from '../../../shared/phone';
 import { LeadsFacade, type StoredMessage } from '../../leads';
 import { ManagerAlerts } from '../../notifications';
 import { OutboxWriter } from '../../outbox';
+import { Scenarios } from '../../settings';
 import { DialogRepository } from '../adapters/persistence/dialog.repository';
 import {
   ATTACHMENT_REPLY,
@@ -39,6 +40,7 @@ export class TriageMessageUseCase {
     private readonly alerts: ManagerAlerts,
     private readonly outbox: OutboxWriter,
     private readonly env: EnvironmentVariables,
+    private readonly scenarios: Scenarios,
   ) {
     this.preset = BUSINESS_PRESETS[env.BUSINESS_PRESET];
   }
@@ -104,19 +106,26 @@ export class TriageMessageUseCase {
       .map((m) => ({ from: m.direction === 'in' ? 'client' : 'bot', text: m.text }));
   }
 
-  /** The bot's answer, unless a person already has the conversation (then the bot stays silent). */
+  /**
+   * The bot's answer, unless a person already has the conversation (then the bot stays silent). The agency's
+   * scenario for the intent may hand it to a person, switch the template reply off (null) or word it.
+   */
   private async answer(
     message: StoredMessage,
     dialog: Dialog,
     triage: TriageResult,
     unreadable: boolean,
-  ): Promise<Answer> {
-    const reason = unreadable ? 'attachment' : handoffReason(triage);
+  ): Promise<Answer | null> {
+    const scenario = await this.scenarios.forIntent(triage.intent);
+    const reason = unreadable ? 'attachment' : (handoffReason(triage) ?? (scenario?.escalate ? 'scenario' : null));
     if (reason) return this.handOff(message, reason, triage, unreadable);
     const dialogAnswer = await this.booking.answer(message, dialog, triage);
     if (dialogAnswer) return dialogAnswer;
+    if (scenario && !scenario.enabled) return null;
+    const configured =
+      scenario && scenario.source !== 'preset' ? await this.scenarios.render(scenario, triage.slots) : '';
     return {
-      text: replyFor(this.preset, triage.intent, triage.slots) ?? replyFor(this.preset, 'other', {})!,
+      text: configured || (replyFor(this.preset, triage.intent, triage.slots) ?? replyFor(this.preset, 'other', {})!),
       buttons: buttonsFor(triage.intent),
     };
   }
@@ -161,6 +170,7 @@ function reasonRu(reason: string): string {
       human: 'просит человека',
       escalate: 'сложный случай',
       'low-confidence': 'бот не понял',
+      scenario: 'так настроен сценарий',
     }[reason] ?? reason
   );
 }

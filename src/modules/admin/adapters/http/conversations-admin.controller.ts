@@ -1,4 +1,5 @@
 import {
+  Body,
   Controller,
   Get,
   HttpCode,
@@ -7,26 +8,78 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
-  UseGuards,
+  Query,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
+import { LeadsFacade } from '../../../leads';
+import { OutboxWriter } from '../../../outbox';
 import { ConversationControl } from '../../../triage';
-import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
+import { AdminApi } from '../../../../http/admin-api.decorator';
+import { AuditBefore } from '../../../../http/audit-context';
+import { UnitOfWork } from '../../../../shared/unit-of-work';
+import {
+  ConversationPageDto,
+  ConversationParamsDto,
+  ConversationsQueryDto,
+  ManagerReplyAcceptedDto,
+  ManagerReplyDto,
+} from './dto/conversation.dto';
 
-@ApiTags('admin')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin token (problem+json)' })
-@UseGuards(AdminAuthGuard)
+/** Conversations waiting for a person are few; more than this many means nobody is answering them at all. */
+const HANDED_OFF_CAP = 1000;
+
+@AdminApi()
 @Controller('api/admin/v1/conversations')
 export class ConversationsAdminController {
-  constructor(private readonly conversations: ConversationControl) {}
+  constructor(
+    private readonly conversations: ConversationControl,
+    private readonly leads: LeadsFacade,
+    private readonly outbox: OutboxWriter,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  /** Conversations with their client, the most recently active first; `handedOff` narrows to a person's or the bot's. */
+  @Get()
+  @ApiOkResponse({ type: ConversationPageDto })
+  async list(@Query() query: ConversationsQueryDto): Promise<ConversationPageDto> {
+    const { page, pageSize, handedOff } = query;
+    const takenOver = new Map(
+      (await this.conversations.handedOff(HANDED_OFF_CAP)).map((item) => [item.conversationId, item]),
+    );
+    const ids = [...takenOver.keys()];
+    const filter = handedOff === true ? { only: ids } : handedOff === false ? { except: ids } : {};
+    const { items, total } = await this.leads.listConversations(filter, pageSize, (page - 1) * pageSize);
+    return {
+      items: items.map((conversation) => ({
+        ...conversation,
+        handedOffSince: takenOver.get(conversation.id)?.since ?? null,
+        handoffReason: takenOver.get(conversation.id)?.reason ?? null,
+      })),
+      page,
+      pageSize,
+      total,
+    };
+  }
+
+  /**
+   * Sends a manager's reply to the client in the conversation's channel, through the outbox like the bot's replies
+   * (retries, dead letters). 202: queued; its delivery shows in the lead's transcript.
+   */
+  @Post(':conversationId/reply')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: ManagerReplyAcceptedDto })
+  @ApiNotFoundResponse({ description: 'No such conversation' })
+  async reply(@Param() params: ConversationParamsDto, @Body() body: ManagerReplyDto): Promise<ManagerReplyAcceptedDto> {
+    const messageId = await this.uow.run(async () => {
+      const conversation = await this.leads.conversation(params.conversationId);
+      if (!conversation) return null;
+      const id = await this.leads.addManagerReply(conversation.id, conversation.channel, body.text);
+      await this.outbox.add('reply.send', { messageId: id });
+      return id;
+    });
+    if (!messageId) throw new NotFoundException(`Conversation ${params.conversationId} not found.`);
+    return { messageId };
+  }
 
   /** Conversations a person has taken over (the bot is silent there), newest first. */
   @Get('handed-off')
@@ -38,6 +91,9 @@ export class ConversationsAdminController {
   /** Gives the conversation back to the bot: it answers the client's next message again. */
   @Post(':conversationId/release')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @AuditBefore(ConversationControl, async (control, { params }) =>
+    (await control.handedOff()).find((c) => c.conversationId === params.conversationId),
+  )
   @ApiNoContentResponse({ description: 'Released' })
   @ApiNotFoundResponse({ description: 'The conversation is not handed off (problem+json)' })
   async release(@Param('conversationId', new ParseUUIDPipe()) conversationId: string): Promise<void> {

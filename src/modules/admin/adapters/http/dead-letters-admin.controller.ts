@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse } from '@nestjs/swagger';
 import { DeadLetterDesk, type DeadLetter } from '../../../outbox';
-import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
+import { AdminApi } from '../../../../http/admin-api.decorator';
+import { AuditOutsideTransaction } from '../../../../http/audit-context';
 import { DeadLetterFilterDto, DeadLetterQueryDto } from './dto/dead-letter.dto';
 import type { Page } from './leads-admin.controller';
 
@@ -9,10 +10,7 @@ import type { Page } from './leads-admin.controller';
 const ACTOR = 'admin';
 const uuid = new ParseUUIDPipe({ version: '4' });
 
-@ApiTags('admin')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin token (problem+json)' })
-@UseGuards(AdminAuthGuard)
+@AdminApi()
 @Controller('api/admin/v1/dead-letters')
 export class DeadLettersAdminController {
   constructor(private readonly desk: DeadLetterDesk) {}
@@ -28,6 +26,7 @@ export class DeadLettersAdminController {
   /** Replays every open dead letter matching the filter (an empty filter replays all). */
   @Post('replay')
   @HttpCode(202)
+  @AuditOutsideTransaction() // replays in batches of its own transactions
   async replayMatching(@Body() filter: DeadLetterFilterDto): Promise<{ replayed: number }> {
     return { replayed: await this.desk.replayMatching(filter, ACTOR) };
   }

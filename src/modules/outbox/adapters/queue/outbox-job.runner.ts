@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { EnvironmentVariables } from '../../../../config/env.validation';
+import { deliveryRetries } from '../../../../observability/metrics';
 import { inSpan } from '../../../../observability/trace-context';
 import { PermanentError, ProviderBlockedError, TransientError } from '../../../../shared/domain-error';
 import { RetryPolicy } from '../../../../shared/retry-policy';
@@ -96,6 +97,7 @@ export class OutboxJobRunner {
 
     const nextAttemptAt = new Date(Date.now() + delay);
     await this.repository.recordFailure(entry.id, message, nextAttemptAt);
+    deliveryRetries.inc({ topic: entry.topic });
     this.logger.log(
       `outbox ${entry.id} (${entry.topic}) try ${entry.attempts} failed, next in ${delay} ms: ${message}`,
     );

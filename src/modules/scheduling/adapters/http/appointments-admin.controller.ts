@@ -1,17 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SchedulingFacade } from '../../application/scheduling.facade';
 import type { Appointment } from '../../domain/appointment';
-import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
+import { AdminApi } from '../../../../http/admin-api.decorator';
+import { AuditBefore } from '../../../../http/audit-context';
 import { AppointmentQueryDto, CreateAppointmentDto, RescheduleAppointmentDto } from './dto/appointment.dto';
 
 const uuid = new ParseUUIDPipe();
@@ -25,10 +23,7 @@ export interface Page<T> {
 
 const TAKEN = 'The time is booked or held by another client, or outside the working hours (problem+json)';
 
-@ApiTags('admin: scheduling')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin token (problem+json)' })
-@UseGuards(AdminAuthGuard)
+@AdminApi('admin: scheduling')
 @Controller('api/admin/v1/appointments')
 export class AppointmentsAdminController {
   constructor(private readonly scheduling: SchedulingFacade) {}
@@ -61,6 +56,7 @@ export class AppointmentsAdminController {
   /** Idempotent; a completed or no-show appointment cannot be cancelled (409). */
   @Post(':id/cancel')
   @HttpCode(200)
+  @AuditBefore(SchedulingFacade, (scheduling, { params }) => scheduling.getAppointment(params.id))
   @ApiNotFoundResponse({ description: 'No such appointment' })
   @ApiConflictResponse({ description: 'The appointment is over (completed or no-show)' })
   cancel(@Param('id', uuid) id: string): Promise<Appointment> {
@@ -70,6 +66,7 @@ export class AppointmentsAdminController {
   /** Moves the appointment; when the new time is taken nothing changes (409). */
   @Post(':id/reschedule')
   @HttpCode(200)
+  @AuditBefore(SchedulingFacade, (scheduling, { params }) => scheduling.getAppointment(params.id))
   @ApiNotFoundResponse({ description: 'No such appointment or staff member' })
   @ApiConflictResponse({ description: TAKEN })
   reschedule(@Param('id', uuid) id: string, @Body() body: RescheduleAppointmentDto): Promise<Appointment> {

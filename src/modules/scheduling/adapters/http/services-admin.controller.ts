@@ -1,25 +1,20 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SchedulingCatalog } from '../../application/scheduling-catalog';
 import type { Service } from '../../domain/catalog';
-import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
+import { AdminApi } from '../../../../http/admin-api.decorator';
+import { AuditBefore } from '../../../../http/audit-context';
 import { CreateServiceDto, ServicesQueryDto, UpdateServiceDto } from './dto/service.dto';
 
 const uuid = new ParseUUIDPipe();
 
-@ApiTags('admin: scheduling')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin token (problem+json)' })
-@UseGuards(AdminAuthGuard)
+@AdminApi('admin: scheduling')
 @Controller('api/admin/v1/services')
 export class ServicesAdminController {
   constructor(private readonly catalog: SchedulingCatalog) {}
@@ -52,6 +47,7 @@ export class ServicesAdminController {
 
   /** Changes the fields given; `active: false` stops offering it (existing appointments stay). */
   @Patch(':id')
+  @AuditBefore(SchedulingCatalog, (catalog, { params }) => catalog.getService(params.id))
   @ApiNotFoundResponse({ description: 'No such service' })
   @ApiConflictResponse({ description: 'A service with this name exists' })
   update(@Param('id', uuid) id: string, @Body() body: UpdateServiceDto): Promise<Service> {

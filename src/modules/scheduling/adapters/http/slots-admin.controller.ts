@@ -1,20 +1,10 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { FindFreeSlotsUseCase, type OfferableSlot } from '../../application/find-free-slots.use-case';
-import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
+import { AdminApi } from '../../../../http/admin-api.decorator';
 import { SlotsQueryDto } from './dto/slots-query.dto';
 
-@ApiTags('admin: scheduling')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin token (problem+json)' })
-@UseGuards(AdminAuthGuard)
+@AdminApi('admin: scheduling')
 @Controller('api/admin/v1/slots')
 export class SlotsAdminController {
   constructor(private readonly freeSlots: FindFreeSlotsUseCase) {}

@@ -1,16 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { SchedulingCatalog } from '../../application/scheduling-catalog';
 import type { NewStaff, Staff } from '../../domain/catalog';
-import { AdminAuthGuard } from '../../../../http/admin-auth.guard';
+import { AdminApi } from '../../../../http/admin-api.decorator';
+import { AuditBefore } from '../../../../http/audit-context';
 import { StaffDto } from './dto/staff.dto';
 
 const uuid = new ParseUUIDPipe();
@@ -24,10 +17,7 @@ const toNewStaff = (body: StaffDto): NewStaff => ({
   daysOff: body.daysOff ?? [],
 });
 
-@ApiTags('admin: scheduling')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin token (problem+json)' })
-@UseGuards(AdminAuthGuard)
+@AdminApi('admin: scheduling')
 @Controller('api/admin/v1/staff')
 export class StaffAdminController {
   constructor(private readonly catalog: SchedulingCatalog) {}
@@ -54,6 +44,7 @@ export class StaffAdminController {
 
   /** Replaces everything about the staff member; booked appointments stay as they are. */
   @Put(':id')
+  @AuditBefore(SchedulingCatalog, (catalog, { params }) => catalog.getStaff(params.id))
   @ApiNotFoundResponse({ description: 'No such staff member' })
   @ApiBadRequestResponse({ description: 'Invalid body, overlapping hours or unknown services (problem+json)' })
   replace(@Param('id', uuid) id: string, @Body() body: StaffDto): Promise<Staff> {

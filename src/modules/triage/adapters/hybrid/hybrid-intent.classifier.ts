@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { circuitOpen } from '../../../../observability/metrics';
 import type { TriageResult } from '../../domain/triage-result';
 import { IntentClassifier, type ClassificationContext } from '../../ports/intent-classifier.port';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
@@ -45,6 +46,7 @@ export class HybridIntentClassifier extends IntentClassifier {
       now: settings.now,
       onStateChange: (state, failures) => this.logStateChange(state, failures),
     });
+    circuitOpen.set({ circuit: 'llm' }, 0);
   }
 
   get breakerState(): BreakerState {
@@ -87,6 +89,7 @@ export class HybridIntentClassifier extends IntentClassifier {
   }
 
   private logStateChange(state: BreakerState, failures: number): void {
+    circuitOpen.set({ circuit: 'llm' }, state === 'closed' ? 0 : 1); // the ops monitor alerts on it
     if (state === 'open') {
       this.logger.warn(
         `LLM circuit open after ${failures} consecutive failures: the rules answer alone for ${this.settings.openMs} ms`,

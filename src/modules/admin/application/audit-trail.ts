@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLogRepository } from '../adapters/persistence/audit-log.repository';
+import type { AuditEntry, AuditFilter, NewAuditEntry } from '../domain/audit-entry';
+import { maskSensitive } from '../domain/audit-masking';
+
+/** The record of admin changes: written masked (read-only tokens can read it), listed newest first. */
+@Injectable()
+export class AuditTrail {
+  constructor(private readonly repository: AuditLogRepository) {}
+
+  record(entry: NewAuditEntry): Promise<void> {
+    return this.repository.append({
+      ...entry,
+      params: maskSensitive(entry.params) as Record<string, string>,
+      body: maskSensitive(entry.body),
+      before: maskSensitive(entry.before),
+      after: maskSensitive(entry.after),
+    });
+  }
+
+  list(filter: AuditFilter): Promise<AuditEntry[]> {
+    return this.repository.list(filter);
+  }
+}

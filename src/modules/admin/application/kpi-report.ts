@@ -1,0 +1,129 @@
+/** What the database says about a period, counted by KpiRepository; the report is derived from it. */
+export interface KpiFacts {
+  /** Conversations with a client message in the period that triage did not mark as spam. */
+  conversations: number;
+  /** Of those, the ones measured for first-reply time (not already with a person) and answered. */
+  firstReplyMeasured: number;
+  firstReplyAnswered: number;
+  firstReplyP50Seconds: number | null;
+  firstReplyP95Seconds: number | null;
+  /** Conversations of the period a person had at some point of it (handed off). */
+  conversationsWithHuman: number;
+  leads: number;
+  leadsBooked: number;
+  crmDone: number;
+  crmDead: number;
+  /** Sum over finished crm.sync rows of (tries - 1). */
+  crmRetries: number;
+  deadLetters: number;
+  incomingMessages: number;
+  visitsAfterReminder: number;
+  noShowsAfterReminder: number;
+  unansweredConversations: number;
+}
+
+export type Comparison = '<' | '<=' | '>';
+
+export interface KpiTarget {
+  comparison: Comparison;
+  threshold: number;
+  /** Null when the period has nothing to measure. */
+  met: boolean | null;
+}
+
+export interface KpiReport {
+  from: Date;
+  to: Date;
+  firstReply: {
+    conversations: number;
+    answered: number;
+    p50Seconds: number | null;
+    p95Seconds: number | null;
+    target: KpiTarget;
+  };
+  handledWithoutHuman: { conversations: number; withHuman: number; percent: number | null };
+  leadToBooking: { leads: number; booked: number; percent: number | null };
+  crmDelivery: { done: number; dead: number; successPercent: number | null; target: KpiTarget };
+  deadLetters: { deadLetters: number; incomingMessages: number; percentOfIncoming: number | null; target: KpiTarget };
+  deliveryRetries: { deliveries: number; retries: number; averagePerDelivery: number | null; target: KpiTarget };
+  noShowAfterReminders: { visits: number; noShows: number; percent: number | null };
+  unansweredConversations: { count: number; olderThanMinutes: number };
+}
+
+/** The product's promises (the operator's brief): what each figure must reach. */
+export const KPI_TARGETS = {
+  /** p95 of the first reply, in seconds. */
+  firstReplySeconds: { comparison: '<', threshold: 3 },
+  crmSuccessPercent: { comparison: '>', threshold: 98 },
+  deadLetterPercent: { comparison: '<', threshold: 1 },
+  averageRetries: { comparison: '<=', threshold: 2 },
+} as const satisfies Record<string, { comparison: Comparison; threshold: number }>;
+
+/** A client message this long without a bot reply counts as unanswered. */
+export const UNANSWERED_AFTER_MINUTES = 5;
+
+const round = (value: number | null, digits: number) =>
+  value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
+const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+const percent = (part: number, whole: number) => round(ratio(100 * part, whole), 2);
+
+/** Judged on the exact value; the report shows it rounded. */
+function judge(value: number | null, target: { comparison: Comparison; threshold: number }): KpiTarget {
+  const met =
+    value === null
+      ? null
+      : target.comparison === '<'
+        ? value < target.threshold
+        : target.comparison === '<='
+          ? value <= target.threshold
+          : value > target.threshold;
+  return { ...target, met };
+}
+
+export function buildKpiReport(from: Date, to: Date, facts: KpiFacts): KpiReport {
+  const deliveries = facts.crmDone + facts.crmDead;
+  const crmSuccess = ratio(100 * facts.crmDone, deliveries);
+  const deadLetterShare = ratio(100 * facts.deadLetters, facts.incomingMessages);
+  const averageRetries = ratio(facts.crmRetries, deliveries);
+  return {
+    from,
+    to,
+    firstReply: {
+      conversations: facts.firstReplyMeasured,
+      answered: facts.firstReplyAnswered,
+      p50Seconds: round(facts.firstReplyP50Seconds, 3),
+      p95Seconds: round(facts.firstReplyP95Seconds, 3),
+      target: judge(facts.firstReplyP95Seconds, KPI_TARGETS.firstReplySeconds),
+    },
+    handledWithoutHuman: {
+      conversations: facts.conversations,
+      withHuman: facts.conversationsWithHuman,
+      percent: percent(facts.conversations - facts.conversationsWithHuman, facts.conversations),
+    },
+    leadToBooking: { leads: facts.leads, booked: facts.leadsBooked, percent: percent(facts.leadsBooked, facts.leads) },
+    crmDelivery: {
+      done: facts.crmDone,
+      dead: facts.crmDead,
+      successPercent: round(crmSuccess, 2),
+      target: judge(crmSuccess, KPI_TARGETS.crmSuccessPercent),
+    },
+    deadLetters: {
+      deadLetters: facts.deadLetters,
+      incomingMessages: facts.incomingMessages,
+      percentOfIncoming: round(deadLetterShare, 2),
+      target: judge(deadLetterShare, KPI_TARGETS.deadLetterPercent),
+    },
+    deliveryRetries: {
+      deliveries,
+      retries: facts.crmRetries,
+      averagePerDelivery: round(averageRetries, 2),
+      target: judge(averageRetries, KPI_TARGETS.averageRetries),
+    },
+    noShowAfterReminders: {
+      visits: facts.visitsAfterReminder,
+      noShows: facts.noShowsAfterReminder,
+      percent: percent(facts.noShowsAfterReminder, facts.visitsAfterReminder),
+    },
+    unansweredConversations: { count: facts.unansweredConversations, olderThanMinutes: UNANSWERED_AFTER_MINUTES },
+  };
+}
