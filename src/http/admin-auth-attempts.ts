@@ -2,11 +2,15 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { EnvironmentVariables } from '../config/env.validation';
 
-/** Counts a failure; the window starts with the first failure and is not extended by later ones. */
+/**
+ * Counts a failure; the window starts with the first failure and is not extended by later ones. Returns the
+ * milliseconds the address is blocked for when this failure is past the limit, else 0.
+ */
 const RECORD_FAILURE = `
 local failures = redis.call('INCR', KEYS[1])
 if failures == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return failures
+if failures <= tonumber(ARGV[2]) then return 0 end
+return redis.call('PTTL', KEYS[1])
 `;
 
 /** Milliseconds until the address may try again, 0 when it is not blocked. */
@@ -53,11 +57,19 @@ export class AdminAuthAttempts implements OnModuleDestroy {
     }
   }
 
-  async recordFailure(address: string): Promise<void> {
+  /**
+   * Counts a wrong token and returns the seconds the address is now blocked for (0 within the limit). Counting and
+   * deciding in one step means a parallel burst of guesses gets exactly ADMIN_AUTH_MAX_FAILURES answers of 401.
+   */
+  async recordFailure(address: string): Promise<number> {
     try {
-      await this.redis.eval(RECORD_FAILURE, 1, this.prefix + address, this.windowMs);
+      const ms = Number(
+        await this.redis.eval(RECORD_FAILURE, 1, this.prefix + address, this.windowMs, this.maxFailures),
+      );
+      return ms > 0 ? Math.ceil(ms / 1000) : 0;
     } catch (error) {
       this.logger.warn(`failed admin login not counted, Redis failed: ${(error as Error).message}`);
+      return 0;
     }
   }
 

@@ -35,26 +35,32 @@ export class AdminAuthGuard implements CanActivate {
     const response = context.switchToHttp().getResponse<Response>();
     const address = clientAddress(request, this.env.ADMIN_TRUST_PROXY_HOPS);
 
-    const retryAfter = await this.attempts.blockedForSeconds(address);
-    if (retryAfter > 0) {
-      response.setHeader('Retry-After', String(retryAfter));
-      throw new HttpException(
-        `Too many failed admin logins from this address; try again in ${retryAfter} s.`,
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
-
     const presented = bearerToken(request.headers.authorization);
     const caller = this.tokens.identify(presented);
     if (!caller) {
-      if (presented) await this.attempts.recordFailure(address); // a missing token is no guess
+      // A wrong token is counted and judged in one step, so parallel guesses cannot slip past the limit; a missing
+      // one is no guess, but a blocked address is told so either way.
+      const blockedFor = presented
+        ? await this.attempts.recordFailure(address)
+        : await this.attempts.blockedForSeconds(address);
+      if (blockedFor > 0) tooManyFailures(response, blockedFor);
       response.setHeader('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException('A valid admin token is required: Authorization: Bearer <token>.');
     }
+    const blockedFor = await this.attempts.blockedForSeconds(address);
+    if (blockedFor > 0) tooManyFailures(response, blockedFor);
     if (caller.readOnly && !READ_METHODS.has(request.method)) {
       throw new ForbiddenException('this token is read-only');
     }
     attachAdminCaller(request, caller);
     return true;
   }
+}
+
+function tooManyFailures(response: Response, retryAfter: number): never {
+  response.setHeader('Retry-After', String(retryAfter));
+  throw new HttpException(
+    `Too many failed admin logins from this address; try again in ${retryAfter} s.`,
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }
