@@ -421,21 +421,7 @@ export class TypeOrmLeadsRepository {
       : Number((await this.query<Array<{ n: string }>>('SELECT count(*) AS n FROM leads'))[0].n);
     return {
       total,
-      items: rows.map((row) => ({
-        id: row.id,
-        contactId: row.contact_id,
-        channel: row.channel,
-        intent: row.intent,
-        urgency: row.urgency,
-        status: row.status,
-        createdAt: row.created_at,
-        crm: {
-          provider: row.crm_provider,
-          externalId: row.crm_external_id,
-          status: row.crm_status,
-          attempts: row.crm_attempts,
-        },
-      })),
+      items: rows.map(toLeadView),
     };
   }
 

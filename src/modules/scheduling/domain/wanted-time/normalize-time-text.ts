@@ -1,3 +1,5 @@
+import { LATIN_SINGLE, transliterateLatinWord } from '../../../../shared/latin-to-cyrillic';
+
 /**
  * Turns a chat message into the plain form the date and time patterns are written against: lowercase, "е" for
  * "ё", Latin transliteration back in Cyrillic ("v pt posle 18" -> "в пт после 18"), emojis and stray symbols
@@ -5,56 +7,6 @@
  */
 
 const WORD = /[a-zа-я0-9']+/g;
-
-/** Longest first; tried before single letters. */
-const LATIN_CLUSTERS: ReadonlyArray<readonly [string, string]> = [
-  ['shch', 'щ'],
-  ['tsya', 'тся'],
-  ['sch', 'щ'],
-  ['zh', 'ж'],
-  ['kh', 'х'],
-  ['ch', 'ч'],
-  ['sh', 'ш'],
-  ['ts', 'ц'],
-  ['yu', 'ю'],
-  ['ya', 'я'],
-  ['yo', 'е'],
-  ['ye', 'е'],
-  ['ju', 'ю'],
-  ['ja', 'я'],
-  ['jo', 'е'],
-  ['je', 'е'],
-];
-
-const LATIN_LETTERS: Readonly<Record<string, string>> = {
-  a: 'а',
-  b: 'б',
-  c: 'ц',
-  d: 'д',
-  e: 'е',
-  f: 'ф',
-  g: 'г',
-  h: 'х',
-  i: 'и',
-  j: 'й',
-  k: 'к',
-  l: 'л',
-  m: 'м',
-  n: 'н',
-  o: 'о',
-  p: 'п',
-  q: 'к',
-  r: 'р',
-  s: 'с',
-  t: 'т',
-  u: 'у',
-  v: 'в',
-  w: 'в',
-  x: 'кс',
-  y: 'ы',
-  z: 'з',
-  "'": 'ь',
-};
 
 /** Latin look-alikes typed inside a Cyrillic word ("сeгодня" with a Latin "e"). */
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
@@ -119,8 +71,6 @@ const TYPOS: Readonly<Record<string, string>> = {
   чертверг: 'четверг',
 };
 
-const VOWELS = new Set(['а', 'е', 'и', 'о', 'у', 'ы', 'э', 'ю', 'я']);
-
 export function normalizeTimeText(text: string): string {
   const lower = text.toLowerCase().replace(/ё/g, 'е');
   const words = lower.replace(WORD, (word) => fixTypo(normalizeScript(word)));
@@ -134,27 +84,9 @@ export function normalizeTimeText(text: string): string {
 function normalizeScript(word: string): string {
   const latin = /[a-z]/.test(word);
   if (!latin) return word;
-  if (/[а-я]/.test(word)) return [...word].map((ch) => LOOK_ALIKES[ch] ?? LATIN_LETTERS[ch] ?? ch).join('');
+  if (/[а-я]/.test(word)) return [...word].map((ch) => LOOK_ALIKES[ch] ?? LATIN_SINGLE[ch] ?? ch).join('');
   // Words with digits ("r17", "10am") are model names or units, not transliterated Russian.
-  return /\d/.test(word) ? word : transliterate(word);
-}
-
-function transliterate(word: string): string {
-  let out = '';
-  let i = 0;
-  while (i < word.length) {
-    const cluster = LATIN_CLUSTERS.find(([latin]) => word.startsWith(latin, i));
-    if (cluster) {
-      out += cluster[1];
-      i += cluster[0].length;
-      continue;
-    }
-    const ch = word[i];
-    // "y" after a vowel is "й" ("seychas", "subbotu posle"); elsewhere "ы".
-    out += ch === 'y' && VOWELS.has(out[out.length - 1] ?? '') ? 'й' : (LATIN_LETTERS[ch] ?? ch);
-    i += 1;
-  }
-  return out;
+  return /\d/.test(word) ? word : transliterateLatinWord(word);
 }
 
 function fixTypo(word: string): string {
