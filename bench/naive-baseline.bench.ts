@@ -14,9 +14,16 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { crmDuplicates, printFigures, RssSampler, startFaultyBitrix, startReplySink, waitUntil } from './naive/harness';
-import type { PeakFigures } from './naive/harness';
-import { drive, newSecrets, percentile } from './naive/load';
+import {
+  crmDuplicates,
+  printFigures,
+  RssSampler,
+  startFaultyBitrix,
+  startReplySink,
+  waitUntil,
+} from './support/harness';
+import type { PeakFigures } from './support/harness';
+import { drive, newSecrets, percentile } from './support/load';
 import { assumptions, CLIENTS, plan, runProduct } from './peak.bench';
 
 const PORT = Number(process.env.BENCH_NAIVE_PORT ?? 3995);
@@ -62,7 +69,7 @@ async function runNaive(steps = plan()): Promise<PeakFigures[]> {
       const label = `naive ${k === 0 ? 'burst' : `step ${k}`}`;
       console.log(`${label}: ${step.rate} msg/s for ${step.seconds} s...`);
       const rss = new RssSampler();
-      rss.start([{ name: 'naive', pid: server.pid }]);
+      rss.start([{ name: 'naive', pid: () => server.pid }]);
       const since = Date.now();
       const load = await drive(base, step.rate, step.seconds, k * CLIENTS + 1, CLIENTS, secrets);
       const stats = (await (await fetch(`${base}/stats`)).json()) as NaiveStats;

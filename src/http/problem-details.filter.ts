@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isStorageUnavailable } from '../database/storage-unavailable';
 import { DomainError } from '../shared/domain-error';
 import { PROBLEM_CONTENT_TYPE, problem, type ProblemDetails } from './problem-details';
 import { RequestValidationError } from './request-validation.error';
@@ -18,6 +19,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   'SCHEDULING.INVALID': HttpStatus.BAD_REQUEST,
 };
 
+/** Seconds a client is asked to wait when the database is down or restarting. */
+const STORAGE_RETRY_AFTER_S = 5;
+
 /** Every error leaves as application/problem+json; no stack trace or internal message reaches the client. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -27,7 +31,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const body = { ...this.toProblem(exception), instance: request.originalUrl?.split('?')[0] };
+    const instance = request.originalUrl?.split('?')[0];
+    if (isStorageUnavailable(exception)) {
+      // Nothing was stored: 503 with Retry-After tells a provider or the widget to send it again shortly. One line,
+      // not a stack per request, while the database restarts.
+      this.logger.warn(
+        `database unavailable, ${instance} answered 503: ${String((exception as { message?: unknown }).message)}`,
+      );
+      if (response.headersSent) return;
+      const body = problem(
+        503,
+        'storage-unavailable',
+        titleOf(503),
+        'The service cannot store the request right now. Retry it in a few seconds.',
+      );
+      response.status(503).setHeader('Retry-After', String(STORAGE_RETRY_AFTER_S));
+      response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance }));
+      return;
+    }
+    const body = { ...this.toProblem(exception), instance };
     const unexpected =
       !(exception instanceof HttpException) && !(exception instanceof DomainError && body.status < 500);
     if (unexpected) this.logger.error(exception instanceof Error ? exception.stack : String(exception));

@@ -64,9 +64,11 @@ export class RssSampler {
   private readonly peaks = new Map<string, number>();
   private timer?: NodeJS.Timeout;
 
-  start(processes: Array<{ name: string; pid: number | undefined }>): void {
+  /** `pid` is read at each sample, so a process restarted under the same name is followed. */
+  start(processes: Array<{ name: string; pid: () => number | undefined }>): void {
     const sample = () => {
-      for (const { name, pid } of processes) {
+      for (const { name, pid: current } of processes) {
+        const pid = current();
         if (pid === undefined) continue;
         try {
           const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);

@@ -1,7 +1,8 @@
 /**
  * The load both peak benches drive: webchat, Telegram and WhatsApp webhooks (valid secrets and signatures) from many
  * clients, texts from the labelled corpus, sent open-loop at a fixed rate. A request that is not answered 2xx within
- * PROVIDER_TIMEOUT_MS is sent once more with the same message id, as the providers retry.
+ * PROVIDER_TIMEOUT_MS is sent again with the same message id, as the providers retry: once at once by default, or
+ * after each of `retryDelaysMs` (bench:chaos retries over a minute, as Telegram and Meta keep retrying for hours).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -162,6 +163,7 @@ export async function drive(
   firstClient: number,
   clients: number,
   secrets: Secrets,
+  retryDelaysMs: number[] = [0],
 ): Promise<LoadResult> {
   const total = Math.round(rate * seconds);
   const result: LoadResult = {
@@ -185,8 +187,10 @@ export async function drive(
       (async () => {
         let answer = await post(base, d);
         answers.push(answer.ms);
-        if (!answer.ok) {
+        for (const delay of retryDelaysMs) {
+          if (answer.ok) break;
           result.retried += 1;
+          await new Promise((resolve) => setTimeout(resolve, delay));
           answer = await post(base, d);
         }
         if (answer.ok) {
