@@ -111,9 +111,16 @@ describe('across channels, real adapters against their fakes', () => {
     );
     const sent = await waitFor(async () => sms.messagesTo(PHONE_DIGITS)[0], { timeoutMs: 5000, what: 'the SMS' });
     expect(sent.text).toBe(reply.text);
-    const [message] = await rows(
-      `SELECT status, delivered_via, error FROM messages WHERE text = $1 AND direction = 'out'`,
-      [reply.text],
+    // The gateway has the SMS before the sending transaction commits: wait for the row rather than read it once.
+    const message = await waitFor(
+      async () => {
+        const [row] = await rows(
+          `SELECT status, delivered_via, error FROM messages WHERE text = $1 AND direction = 'out'`,
+          [reply.text],
+        );
+        return row?.delivered_via === 'sms' && row;
+      },
+      { timeoutMs: 5000, what: 'the reply marked as sent by SMS' },
     );
     expect(message).toMatchObject({ status: 'sent', delivered_via: 'sms' });
   });
