@@ -63,4 +63,40 @@ describe('Redis loses everything: nothing accepted is lost', () => {
     expect((await db.query('SELECT count(*)::int AS n FROM local_crm_leads')).rows[0].n).toBe(1);
     expect((await db.query("SELECT count(*)::int AS n FROM outbox WHERE status <> 'done'")).rows[0].n).toBe(0);
   });
+
+  it('Redis loses its data under a running api: the relay notices at its next sweep, without waiting out the lease', async () => {
+    // A lease far longer than this test may wait: only the relay's marker check can bring the job back in time.
+    const env = testEnv({ REDIS_URL: redis.url, OUTBOX_LEASE_MS: '120000', OUTBOX_SWEEP_INTERVAL_MS: '200' });
+    const marker = `${env.QUEUE_PREFIX}:outbox-relay:marker`;
+    const first = await startApp({ ...env, APP_ROLE: 'worker' });
+    await waitFor(async () => (await redis.command((c) => c.exists(marker))) === 1, { what: 'the relay marker' });
+    await first.close({ dropDatabase: false });
+
+    const api = await startApp({ ...env, APP_ROLE: 'api' });
+    apps.push(api);
+    const client = await connectDatabase(env.DATABASE_URL);
+    try {
+      const accepted = await request(`${api.url}/api/v1/webchat/messages`, {
+        body: { sessionId: webchatId('s'), clientMessageId: webchatId('m'), text: 'сколько стоит стрижка?' },
+      });
+      expect(accepted.status).toBe(202);
+      await redis.flushAll(); // as a restart without persistence leaves it
+
+      const worker = await startApp({ ...env, APP_ROLE: 'worker' });
+      apps.push(worker);
+      await waitFor(
+        async () =>
+          (
+            await client.query(
+              `SELECT 1 FROM messages WHERE conversation_id = $1 AND direction = 'out' AND status = 'sent'`,
+              [accepted.body.conversationId],
+            )
+          ).rowCount,
+        { timeoutMs: 15000, what: 'the reply, long before the 120 s lease' },
+      );
+    } finally {
+      await client.end();
+      await dropDatabase(env.DATABASE_URL).catch(() => undefined);
+    }
+  });
 });

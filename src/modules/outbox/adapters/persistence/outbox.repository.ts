@@ -101,12 +101,14 @@ export class OutboxRepository {
    * Inside a transaction: claims pending rows not touched for `leaseMs` (never published, or published but
    * maybe lost with Redis) and renews their lease. SKIP LOCKED lets several relays share the work.
    */
-  async claimStale(leaseMs: number, limit: number): Promise<StaleEntry[]> {
+  /** Pending rows not published for `leaseMs`, in id order after `afterId`, so that a sweep always moves on. */
+  async claimStale(leaseMs: number, limit: number, afterId = '0'): Promise<StaleEntry[]> {
     const rows = await this.query<Array<{ id: string; topic: string; next_attempt_at: Date }>>(
       `SELECT id, topic, next_attempt_at FROM outbox
-       WHERE status = 'pending' AND COALESCE(published_at, created_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)
+       WHERE status = 'pending' AND id > $3
+         AND COALESCE(published_at, created_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)
        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [leaseMs, limit],
+      [leaseMs, limit, afterId],
     );
     if (rows.length > 0) await this.markPublished(rows.map((row) => String(row.id)));
     return rows.map((row) => ({ id: String(row.id), topic: row.topic, nextAttemptAt: row.next_attempt_at }));
