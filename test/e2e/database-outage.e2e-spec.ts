@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from 'pg';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { request, webchatId } from '../support/http';
-import { connectDatabase, PG_SERVER, testEnv } from '../support/test-env';
+import { connectDatabase, dropDatabase, PG_SERVER, testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
 /** A TCP hop between the service and Postgres that the test can cut and restore, as a database restart does. */
@@ -39,6 +39,12 @@ class DatabaseLink {
   }
 }
 
+const message = (sessionId: string, clientMessageId: string) => ({
+  sessionId,
+  clientMessageId,
+  text: 'Здравствуйте, сколько стоит стрижка?',
+});
+
 describe('the database goes away: the service answers 503 with Retry-After and loses nothing', () => {
   const link = new DatabaseLink();
   let running: RunningApp;
@@ -59,12 +65,6 @@ describe('the database goes away: the service answers 503 with Retry-After and l
     await link.open();
     await running?.close();
     await link.cut();
-  });
-
-  const message = (sessionId: string, clientMessageId: string) => ({
-    sessionId,
-    clientMessageId,
-    text: 'Здравствуйте, сколько стоит стрижка?',
   });
 
   it('a message sent while the database is unreachable gets 503 problem+json with Retry-After, then goes through', async () => {
@@ -103,5 +103,58 @@ describe('the database goes away: the service answers 503 with Retry-After and l
     );
     const stored = await db.query(`SELECT count(*)::int AS n FROM messages WHERE direction = 'in'`);
     expect(stored.rows[0].n).toBe(1);
+  });
+});
+
+describe('the database goes away under a worker: its jobs wait in Redis, not for the relay', () => {
+  const apiLink = new DatabaseLink();
+  const workerLink = new DatabaseLink();
+  const apps: RunningApp[] = [];
+  let db: Client;
+  let direct: ReturnType<typeof testEnv>;
+
+  const through = (link: DatabaseLink) => {
+    const url = new URL(direct.DATABASE_URL);
+    url.port = String(link.port);
+    return url.toString();
+  };
+
+  beforeAll(async () => {
+    await apiLink.open();
+    await workerLink.open();
+    // A lease far longer than the test waits: only the worker itself can bring a job back in time.
+    direct = testEnv({ OUTBOX_LEASE_MS: '120000' });
+    apps.push(await startApp({ ...direct, DATABASE_URL: through(apiLink), APP_ROLE: 'api' }));
+    apps.push(await startApp({ ...direct, DATABASE_URL: through(workerLink), APP_ROLE: 'worker' }));
+    db = await connectDatabase(direct.DATABASE_URL);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await workerLink.open();
+    for (const app of apps.reverse()) await app.close({ dropDatabase: false });
+    await apiLink.cut();
+    await workerLink.cut();
+    await dropDatabase(direct.DATABASE_URL);
+  });
+
+  it('a message accepted while the worker cannot reach the database is answered soon after it can', async () => {
+    await workerLink.cut();
+    const accepted = await request(`${apps[0].url}/api/v1/webchat/messages`, {
+      body: message(webchatId('s'), webchatId('m')),
+    });
+    expect(accepted.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // the worker takes the job and cannot read its row
+    await workerLink.open();
+
+    await waitFor(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND direction = 'out' AND sent_at IS NOT NULL`,
+          [accepted.body.conversationId],
+        );
+        return rows[0].n === 1;
+      },
+      { timeoutMs: 15_000, what: 'the reply, long before the 120 s lease' },
+    );
   });
 });

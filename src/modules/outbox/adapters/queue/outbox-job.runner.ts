@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { EnvironmentVariables } from '../../../../config/env.validation';
+import { isStorageUnavailable } from '../../../../database/storage-unavailable';
 import { deliveryRetries } from '../../../../observability/metrics';
 import { inSpan } from '../../../../observability/trace-context';
 import { PermanentError, ProviderBlockedError, TransientError } from '../../../../shared/domain-error';
@@ -11,6 +12,7 @@ import { OutboxRepository } from '../persistence/outbox.repository';
 import type { OutboxJobData } from '../../outbox.topics';
 
 const MAX_ERROR_LENGTH = 1000;
+const STORAGE_RETRY_MS = 2000;
 
 /**
  * Runs one outbox job: skips rows already finished (idempotency), runs the handler in the transaction that
@@ -46,7 +48,23 @@ export class OutboxJobRunner {
     worker.run().catch((error: Error) => this.logger.error(`worker ${worker.name} stopped: ${error.message}`));
   }
 
+  /**
+   * While the database is unreachable the row cannot even be read, so the job goes back to Redis for
+   * STORAGE_RETRY_MS instead of failing: a failed job would wait for the relay's lease (30 s) to be re-published,
+   * and a worker would fail its whole queue in the second a Postgres restart takes.
+   */
   async run<P>(job: Job<OutboxJobData>, token: string | undefined, handler: OutboxHandler<P>): Promise<void> {
+    try {
+      await this.runEntry(job, token, handler);
+    } catch (error) {
+      if (!isStorageUnavailable(error)) throw error;
+      this.logger.warn(`outbox ${job.data.outboxId}: database unavailable, trying again in ${STORAGE_RETRY_MS} ms`);
+      await job.moveToDelayed(Date.now() + STORAGE_RETRY_MS, token);
+      throw new DelayedError();
+    }
+  }
+
+  private async runEntry<P>(job: Job<OutboxJobData>, token: string | undefined, handler: OutboxHandler<P>) {
     const entry = (await this.repository.startAttempt(job.data.outboxId)) as OutboxEntry<P> | null;
     if (!entry) return; // done or dead already: a redelivered job has nothing left to do
 
