@@ -189,16 +189,8 @@ async function main(): Promise<void> {
     const rss = new RssSampler();
     rss.start(product.services.map((s) => ({ name: s.name, pid: () => s.child.pid })));
     const victim = TOPOLOGY === 'all' ? 'all' : 'worker1';
-    const at = (ms: number, what: () => unknown | Promise<unknown>) =>
-      new Promise<void>((resolve, reject) =>
-        setTimeout(
-          () =>
-            void Promise.resolve()
-              .then(what)
-              .then(() => resolve(), reject),
-          ms,
-        ),
-      );
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const at = (ms: number, what: () => unknown) => sleep(ms).then(what);
     started = Date.now();
     console.log(`chaos: ${RATE} msg/s for ${SECONDS} s against ${TOPOLOGY}...`);
     const faults = Promise.all([
@@ -213,7 +205,7 @@ async function main(): Promise<void> {
       at(20_000, async () => {
         await redis.kill();
         log('Redis killed');
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        await sleep(2_000);
         await redis.start();
         log('Redis started again, empty');
       }),
@@ -225,7 +217,7 @@ async function main(): Promise<void> {
       at(40_000, async () => {
         await crm.fake.stop();
         log(`CRM down for ${CRM_DOWN_MS / 1000} s`);
-        await new Promise((resolve) => setTimeout(resolve, CRM_DOWN_MS));
+        await sleep(CRM_DOWN_MS);
         await crm.fake.start(crmPort);
         log('CRM up again');
       }),
