@@ -7,7 +7,7 @@
  *   +30 s  Postgres is restarted in immediate mode (a crash: open connections and transactions are cut)
  *   +40 s  the CRM goes down (connections refused) for BENCH_CRM_DOWN_S (60) seconds
  *
- * Redis and Postgres are private instances started by the script on their own ports (BENCH_CHAOS_REDIS_PORT 6391,
+ * Redis and Postgres are private instances started by the script on their own ports (Redis on a free port, Postgres on
  * BENCH_CHAOS_PG_PORT 5491), so the machine's own services are not touched. The service runs as an api and two
  * workers (BENCH_TOPOLOGY=split; =all kills the single process instead), with the production settings that matter
  * here: the CRM redrive is on, so dead letters of the outage are replayed once the CRM answers again.
@@ -17,7 +17,7 @@
  * at the end; a dead letter left unreplayed counts as lost. Exits non-zero when anything was lost, duplicated in
  * the CRM or refused for good, or when the service did not recover by itself (a process down, /health/ready not 200).
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -25,19 +25,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { backlog, CLIENTS, DRAIN_TIMEOUT_MS, RATE, SECONDS } from './peak.bench';
-import {
-  printFigures,
-  RssSampler,
-  startFaultyBitrix,
-  startReplySink,
-  waitUntil,
-  type PeakFigures,
-} from './support/harness';
+import { PrivateRedis } from '../test/support/redis-server';
+import { printFigures, RssSampler, startFaultyBitrix, startReplySink, type PeakFigures } from './support/harness';
 import { drive } from './support/load';
 import { measure, Product, waitForDrain, type Topology } from './support/product';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3997);
-const REDIS_PORT = Number(process.env.BENCH_CHAOS_REDIS_PORT ?? 6391);
 const PG_PORT = Number(process.env.BENCH_CHAOS_PG_PORT ?? 5491);
 const CRM_DOWN_MS = Number(process.env.BENCH_CRM_DOWN_S ?? 60) * 1000;
 const TOPOLOGY = (process.env.BENCH_TOPOLOGY ?? 'split') as Topology;
@@ -45,32 +38,6 @@ const QUEUE_CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 5);
 const TRIAGE_CONCURRENCY = Number(process.env.BENCH_TRIAGE_CONCURRENCY ?? 10);
 const execFileAsync = promisify(execFile);
 const PROVIDER_RETRIES_MS = [2_000, 10_000, 30_000, 60_000];
-
-/** A redis-server of our own, without persistence: killing it loses everything, as a restart without AOF does. */
-class PrivateRedis {
-  private child?: ChildProcess;
-  readonly url = `redis://127.0.0.1:${REDIS_PORT}`;
-
-  async start(): Promise<void> {
-    const args = ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    this.child = spawn('redis-server', args, { stdio: 'ignore' });
-    await waitUntil(
-      async () =>
-        spawnSync('redis-cli', ['-p', String(REDIS_PORT), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG',
-      10_000,
-      () => `redis-server did not answer on port ${REDIS_PORT}`,
-    );
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  }
-}
 
 /** A PostgreSQL cluster of our own in a temporary directory, made with the machine's initdb. */
 class PrivatePostgres {
@@ -84,11 +51,13 @@ class PrivatePostgres {
   }
 
   /** initdb refuses to run as root: as root, the cluster belongs to the postgres user. */
-  private async run(tool: string, args: string[]): Promise<void> {
+  private command(tool: string, args: string[]): [string, string[]] {
     const command = path.join(this.bin, tool);
-    const [file, argv] =
-      userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-    await execFileAsync(file, argv).catch((error: Error & { stderr?: string }) => {
+    return userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+  }
+
+  private async run(tool: string, args: string[]): Promise<void> {
+    await execFileAsync(...this.command(tool, args)).catch((error: Error & { stderr?: string }) => {
       throw new Error(`${tool} ${args.join(' ')} failed: ${error.stderr || error.message}`);
     });
   }
@@ -130,18 +99,14 @@ class PrivatePostgres {
 
   /** Synchronous, so that it also runs from an exit handler. */
   stopNow(): void {
-    const command = path.join(this.bin, 'pg_ctl');
-    const args = ['-D', this.data, '-m', 'immediate', 'stop'];
-    if (userInfo().uid === 0) spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { stdio: 'ignore' });
-    else spawnSync(command, args, { stdio: 'ignore' });
+    spawnSync(...this.command('pg_ctl', ['-D', this.data, '-m', 'immediate', 'stop']), { stdio: 'ignore' });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
-  const redis = new PrivateRedis();
+  const redis = await PrivateRedis.start();
   const pg = new PrivatePostgres();
-  await redis.start();
   await pg.start();
   const database = `volna_bench_chaos_${randomBytes(3).toString('hex')}`;
   const crm = await startFaultyBitrix();
@@ -165,7 +130,7 @@ async function main(): Promise<void> {
   // Ctrl-C or a crash of the bench must not leave the service, Redis or Postgres running.
   process.once('exit', () => {
     for (const { child } of product.services) child.kill('SIGKILL');
-    void redis.kill();
+    void redis.stop();
     pg.stopNow();
   });
   process.once('SIGINT', () => process.exit(130));
@@ -203,7 +168,7 @@ async function main(): Promise<void> {
         log(`${victim} started again`);
       }),
       at(20_000, async () => {
-        await redis.kill();
+        await redis.stop();
         log('Redis killed');
         await sleep(2_000);
         await redis.start();
@@ -257,7 +222,7 @@ async function main(): Promise<void> {
     await product.stop();
     await crm.fake.stop();
     sink.server.close();
-    await redis.kill();
+    await redis.stop();
     pg.stopNow();
   }
 

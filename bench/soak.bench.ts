@@ -7,11 +7,10 @@
  * Then it waits for the work to drain and checks, as bench:peak does, that nothing was lost or duplicated.
  * Exits non-zero when memory grew or anything was lost or duplicated.
  */
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { CLIENTS, DRAIN_TIMEOUT_MS } from './peak.bench';
-import { printFigures, RssSampler, startFaultyBitrix, startReplySink } from './support/harness';
+import { printFigures, rssMb, RssSampler, startFaultyBitrix, startReplySink } from './support/harness';
 import { drive } from './support/load';
 import { dropDatabase, measure, Product, waitForDrain, type Topology } from './support/product';
 
@@ -23,12 +22,6 @@ const WARMUP_MINUTES = Number(process.env.BENCH_SOAK_WARMUP_MIN ?? 2);
 const GROWTH = Number(process.env.BENCH_SOAK_GROWTH ?? 0.2);
 const TOPOLOGY = (process.env.BENCH_TOPOLOGY ?? 'all') as Topology;
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432';
-
-const rssMb = (pid: number | undefined): number => {
-  if (pid === undefined) return NaN;
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  return Math.round(kb / 1024);
-};
 
 async function main(): Promise<void> {
   const database = `volna_bench_soak_${randomBytes(3).toString('hex')}`;
@@ -58,7 +51,7 @@ async function main(): Promise<void> {
     await db.connect();
     const since = (await db.query<{ now: Date }>('SELECT now()')).rows[0].now;
     const sample = (minute: number) => {
-      const rss = Object.fromEntries(product.services.map((s) => [s.name, rssMb(s.child.pid)]));
+      const rss = Object.fromEntries(product.services.map((s) => [s.name, Math.round(rssMb(s.child.pid))]));
       samples.push({ minute, rss });
       console.log(`minute ${minute}: ${JSON.stringify(rss)} MB`);
     };

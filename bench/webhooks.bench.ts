@@ -16,10 +16,9 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
+import { startReplySink } from './support/harness';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RATE = Number(process.env.BENCH_RATE ?? 300);
@@ -44,23 +43,6 @@ interface Figures {
   p99: number;
   non2xx: number;
   drainSeconds: number;
-}
-
-/** Answers like Telegram's sendMessage and the Graph API's /messages, so replies have somewhere to go. */
-async function startSink(): Promise<{ url: string; server: Server; sent: () => number }> {
-  let sent = 0;
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      sent += 1;
-      const body = request.url?.includes('/bot')
-        ? { ok: true, result: { message_id: sent, date: Math.floor(Date.now() / 1000), chat: { id: 1 } } }
-        : { messaging_product: 'whatsapp', contacts: [], messages: [{ id: `wamid.sink${sent}` }] };
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sent: () => sent };
 }
 
 let sequence = 0;
@@ -181,7 +163,7 @@ async function waitForReplies(db: Client) {
 
 async function main(): Promise<void> {
   const database = `volna_bench_${randomBytes(3).toString('hex')}`;
-  const sink = await startSink();
+  const sink = await startReplySink();
   const environment = {
     PATH: process.env.PATH ?? '',
     PORT: String(PORT),

@@ -59,6 +59,16 @@ export async function startReplySink(): Promise<{ url: string; server: Server }>
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/** VmRSS of a process in MB, or NaN when it has exited. */
+export function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+  } catch {
+    return NaN; // the process has exited
+  }
+}
+
 /** Peak VmRSS (MB) of each named process, sampled every second while running. */
 export class RssSampler {
   private readonly peaks = new Map<string, number>();
@@ -68,14 +78,8 @@ export class RssSampler {
   start(processes: Array<{ name: string; pid: () => number | undefined }>): void {
     const sample = () => {
       for (const { name, pid: current } of processes) {
-        const pid = current();
-        if (pid === undefined) continue;
-        try {
-          const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-          this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, kb / 1024));
-        } catch {
-          // the process has exited
-        }
+        const mb = rssMb(current());
+        if (!Number.isNaN(mb)) this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, mb));
       }
     };
     sample();

@@ -31,29 +31,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const instance = request.originalUrl?.split('?')[0];
-    if (isStorageUnavailable(exception)) {
-      // Nothing was stored: 503 with Retry-After tells a provider or the widget to send it again shortly. One line,
-      // not a stack per request, while the database restarts.
-      this.logger.warn(
-        `database unavailable, ${instance} answered 503: ${String((exception as { message?: unknown }).message)}`,
-      );
-      if (response.headersSent) return;
-      const body = problem(
-        503,
-        'storage-unavailable',
-        titleOf(503),
-        'The service cannot store the request right now. Retry it in a few seconds.',
-      );
-      response.status(503).setHeader('Retry-After', String(STORAGE_RETRY_AFTER_S));
-      response.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ ...body, instance }));
-      return;
+    // Nothing was stored: 503 with Retry-After tells a provider or the widget to send it again shortly.
+    const storageDown = isStorageUnavailable(exception);
+    const problemOf = storageDown ? storageProblem() : this.toProblem(exception);
+    const body = { ...problemOf, instance: request.originalUrl?.split('?')[0] };
+    if (storageDown) {
+      // One line, not a stack per request, while the database restarts.
+      this.logger.warn(`database unavailable, ${body.instance} answered 503: ${messageOf(exception)}`);
+    } else if (!(exception instanceof HttpException) && !(exception instanceof DomainError && body.status < 500)) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
-    const body = { ...this.toProblem(exception), instance };
-    const unexpected =
-      !(exception instanceof HttpException) && !(exception instanceof DomainError && body.status < 500);
-    if (unexpected) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (response.headersSent) return;
+    if (storageDown) response.setHeader('Retry-After', String(STORAGE_RETRY_AFTER_S));
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
@@ -86,6 +75,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     return problem(500, 'internal', titleOf(500), 'Something went wrong on our side. The request can be retried.');
   }
+}
+
+function storageProblem(): ProblemDetails {
+  const detail = 'The service cannot store the request right now. Retry it in a few seconds.';
+  return problem(503, 'storage-unavailable', titleOf(503), detail);
+}
+
+function messageOf(exception: unknown): string {
+  return String((exception as { message?: unknown } | null)?.message ?? exception);
 }
 
 function titleOf(status: number): string {
