@@ -424,10 +424,13 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl(URL_OPTIONS) SMS_API_BASE?: string;
 
   // Triage: LLM
-  /** Who triages messages. Unset: hybrid (the LLM, the rules as fallback) when OPENAI_API_KEY is set, else rules. */
+  /**
+   * Who triages messages. Unset: hybrid (the LLM, the offline model as fallback) when OPENAI_API_KEY is set, else
+   * the offline model learned from data/triage. `rules` is the older keyword classifier, kept for comparison.
+   */
   @IsOptional()
-  @IsIn(['rules', 'llm', 'hybrid'], { message: 'must be one of rules, llm, hybrid' })
-  TRIAGE_CLASSIFIER?: 'rules' | 'llm' | 'hybrid';
+  @IsIn(['model', 'rules', 'llm', 'hybrid'], { message: 'must be one of model, rules, llm, hybrid' })
+  TRIAGE_CLASSIFIER?: 'model' | 'rules' | 'llm' | 'hybrid';
 
   /** Key of the OpenAI-compatible API at OPENAI_BASE_URL; any non-empty value for a server without keys (Ollama). */
   @ValidateIf((env: EnvironmentVariables) => env.TRIAGE_CLASSIFIER === 'llm' || env.TRIAGE_CLASSIFIER === 'hybrid')

@@ -61,7 +61,7 @@ describe('the booking dialog', () => {
     const askContact = await say(session, offer.buttons[0]);
     expect(askContact.text).toMatch(/телефон/);
     const confirmation = await say(session, 'Катя, +7 913 555-12-34');
-    expect(confirmation.text).toMatch(/Готово! Вы записаны: Маникюр/);
+    expect(confirmation.text).toMatch(/Готово! Вы записаны на маникюр/);
 
     const { rows: appointments } = await db.query(
       `SELECT a.id, a.starts_at, a.status, s.name AS service FROM appointments a JOIN services s ON s.id = a.service_id`,
@@ -127,6 +127,7 @@ describe('the booking dialog', () => {
     const newOffer = await say(session, 'можно перенести на через 4 дня в 15?');
     expect(newOffer.buttons.length).toBeGreaterThan(0);
     const moved = await say(session, newOffer.buttons[0]);
+    console.log(JSON.stringify(await transcript(session), null, 1));
     expect(moved.text).toMatch(/перенесли/);
     const { rows: after } = await db.query('SELECT starts_at FROM appointments WHERE id = $1', [before[0].id]);
     expect(after[0].starts_at.getTime()).not.toBe(before[0].starts_at.getTime());
@@ -204,7 +205,7 @@ describe('a clinic', () => {
     await running?.close();
   });
 
-  it('escalates a message describing symptoms even when it asks to book, and tells the client a doctor will answer', async () => {
+  it('books an ordinary symptom with urgency, notes it for the doctor and tells a manager, without handing over', async () => {
     const sessionId = webchatId('clinic');
     await request(`${running.url}/api/v1/webchat/messages`, {
       body: {
@@ -221,11 +222,37 @@ describe('a clinic', () => {
       { timeoutMs: 10000, what: 'the reply' },
     );
     expect(reply.text).toMatch(/врач/);
-    const { rows } = await db.query('SELECT status, escalate FROM leads');
-    expect(rows).toEqual([{ status: 'escalated', escalate: true }]);
-    expect((await db.query('SELECT count(*)::int AS n FROM appointments')).rows[0].n).toBe(0);
+    expect(reply.text).toMatch(/103/);
+    expect(reply.buttons.length).toBeGreaterThan(0);
+    const { rows } = await db.query('SELECT urgency FROM leads');
+    expect(rows).toEqual([{ urgency: 'hot' }]);
+    expect((await db.query('SELECT count(*)::int AS n FROM dialogs WHERE handed_off_at IS NOT NULL')).rows[0].n).toBe(
+      0,
+    );
+    const alerts = await db.query(`SELECT count(*)::int AS n FROM manager_alerts WHERE group_key LIKE 'symptom:%'`);
+    expect(alerts.rows[0].n).toBe(1);
+  });
+
+  it('hands a question about medication to a person instead of booking', async () => {
+    const sessionId = webchatId('clinic');
+    await request(`${running.url}/api/v1/webchat/messages`, {
+      body: {
+        sessionId,
+        clientMessageId: webchatId('m'),
+        text: 'можно ли пить ибупрофен вместе с антибиотиком? запишите к терапевту',
+      },
+    });
+    const reply = await waitFor(
+      async () => {
+        const { body } = await request(`${running.url}/api/v1/webchat/sessions/${sessionId}/messages`);
+        return body.messages.find((m: TranscriptMessage) => m.from === 'bot');
+      },
+      { timeoutMs: 10000, what: 'the reply' },
+    );
+    expect(reply.text).toMatch(/специалист/);
     expect((await db.query('SELECT count(*)::int AS n FROM dialogs WHERE handed_off_at IS NOT NULL')).rows[0].n).toBe(
       1,
     );
+    expect((await db.query('SELECT count(*)::int AS n FROM appointments')).rows[0].n).toBe(0);
   });
 });

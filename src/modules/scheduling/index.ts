@@ -14,4 +14,10 @@ export {
   SlotTakenError,
   SlotUnavailableError,
 } from './domain/scheduling.errors';
-export { formatSlotRu, parseWantedTime, type WantedInterval } from './domain/wanted-time';
+export {
+  formatSlotRu,
+  parseWantedTime,
+  readWantedTime,
+  type WantedInterval,
+  type WantedTimeReading,
+} from './domain/wanted-time';

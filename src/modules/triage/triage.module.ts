@@ -10,8 +10,10 @@ import { LlmIntentClassifier } from './adapters/llm/llm-intent.classifier';
 import { llmTriageSettings, triageClassifierKind } from './adapters/llm/llm-triage.settings';
 import { DialogRepository } from './adapters/persistence/dialog.repository';
 import { TriageProcessor } from './adapters/queue/triage.processor';
+import { ModelIntentClassifier } from './adapters/model/model-intent.classifier';
+import { TriageModelTrainer } from './adapters/model/triage-model.trainer';
 import { RulesIntentClassifier } from './adapters/rules/rules-intent.classifier';
-import { BookingDialog } from './application/booking-dialog';
+import { ConversationRunner } from './application/conversation-runner';
 import { ConversationControl } from './application/conversation-control';
 import { TriageMessageUseCase } from './application/triage-message.use-case';
 import { IntentClassifier } from './ports/intent-classifier.port';
@@ -20,15 +22,18 @@ import { IntentClassifier } from './ports/intent-classifier.port';
   imports: [LeadsModule, OutboxModule, NotificationsModule, SchedulingModule, SettingsModule],
   providers: [
     RulesIntentClassifier,
+    TriageModelTrainer,
+    ModelIntentClassifier,
     {
       provide: IntentClassifier,
-      inject: [EnvironmentVariables, RulesIntentClassifier],
-      useFactory: (env: EnvironmentVariables, rules: RulesIntentClassifier): IntentClassifier => {
+      inject: [EnvironmentVariables, RulesIntentClassifier, ModelIntentClassifier],
+      useFactory: (env: EnvironmentVariables, rules: RulesIntentClassifier, offline: ModelIntentClassifier) => {
         const kind = triageClassifierKind(env);
         if (kind === 'rules') return rules;
+        if (kind === 'model') return offline;
         const llm = new LlmIntentClassifier(llmTriageSettings(env));
         if (kind === 'llm') return llm;
-        return new HybridIntentClassifier(llm, rules, {
+        return new HybridIntentClassifier(llm, offline, {
           budgetMs: env.LLM_TIMEOUT_MS,
           failureThreshold: env.LLM_BREAKER_FAILURES,
           openMs: env.LLM_BREAKER_OPEN_MS,
@@ -36,7 +41,7 @@ import { IntentClassifier } from './ports/intent-classifier.port';
       },
     },
     DialogRepository,
-    BookingDialog,
+    ConversationRunner,
     ConversationControl,
     TriageMessageUseCase,
     TriageProcessor,

@@ -3,6 +3,7 @@ import { UnitOfWork } from '../../../shared/unit-of-work';
 import { AppointmentsRepository, type AppointmentFilter } from '../adapters/persistence/appointments.repository';
 import type { Appointment } from '../domain/appointment';
 import type { Service } from '../domain/catalog';
+import type { WeeklyInterval } from '../domain/weekly-hours';
 import { SchedulingNotFoundError } from '../domain/scheduling.errors';
 import { BookAppointmentUseCase, type BookRequest } from './book-appointment.use-case';
 import { ChangeAppointmentUseCase, type RescheduleOptions } from './change-appointment.use-case';
@@ -102,5 +103,15 @@ export class SchedulingFacade {
 
   matchServices(text: string): Promise<Service[]> {
     return this.catalog.matchServices(text);
+  }
+
+  /** Per active service, the weekly hours of the active staff who do it (what a client can book at all). */
+  async serviceHours(): Promise<Record<string, WeeklyInterval[]>> {
+    const staff = (await this.catalog.listStaff()).filter((s) => s.active);
+    const hours: Record<string, WeeklyInterval[]> = {};
+    for (const person of staff) {
+      for (const serviceId of person.serviceIds) (hours[serviceId] ??= []).push(...person.hours);
+    }
+    return hours;
   }
 }

@@ -7,7 +7,7 @@
  */
 import { Intent, TriageResult, TriageSlots, Urgency } from './triage-result';
 import * as L from './triage-lexicon';
-import { clauseSpans, NormalizedText, normalizeText, rx, sentenceSpans } from './russian-text';
+import { clauseSpans, globalOf, NormalizedText, normalizeText, rx, sentenceSpans } from './russian-text';
 import {
   Candidate,
   candidateText,
@@ -55,8 +55,7 @@ const countMatches = (text: string, patterns: readonly RegExp[]): number => patt
 const anyMatch = (text: string, patterns: readonly RegExp[]): boolean => patterns.some((p) => p.test(text));
 
 function allMatches(text: string, pattern: RegExp): RegExpMatchArray[] {
-  const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
-  return [...text.matchAll(global)];
+  return [...text.matchAll(globalOf(pattern))];
 }
 
 /** "не хочу отменять", "переносить не надо", "без переноса". */
@@ -96,9 +95,7 @@ function hasRealMatch(
 function blank(text: string, patterns: readonly RegExp[]): string {
   let out = text;
   for (const p of patterns) {
-    out = out.replace(new RegExp(p.source, p.flags.includes('g') ? p.flags : p.flags + 'g'), (m) =>
-      ' '.repeat(m.length),
-    );
+    out = out.replace(globalOf(p), (m) => ' '.repeat(m.length));
   }
   return out;
 }
@@ -346,17 +343,49 @@ function escalate(intent: Intent, s: Signals): boolean {
 
 // ---------------------------------------------------------------- entry point
 
-export function classifyMessage(text: string): TriageResult {
+/** What the rules see in a message: the normalised text and the intent signals its keywords give. */
+export interface RuleReading {
+  readonly norm: NormalizedText;
+  readonly signals: Readonly<Signals>;
+}
+
+export function readMessage(text: string): RuleReading {
   const norm = normalizeText(text ?? '');
-  const signals = collectSignals(norm);
-  const decision = decide(signals);
-  const pick = pickSlots(norm, decision.intent);
-  const slots = buildSlots(norm, decision.intent, pick);
+  return { norm, signals: collectSignals(norm) };
+}
+
+/** The names of the signals that fired: features for the learned model, which weighs them against the words. */
+export function firedSignals(reading: RuleReading): string[] {
+  return Object.entries(reading.signals)
+    .filter(([, fired]) => fired)
+    .map(([name]) => name);
+}
+
+/** Urgency and slots once the intent is known (by the rules or by a model). */
+export function detailsFor(
+  reading: RuleReading,
+  intent: Intent,
+): { urgency: Urgency; slots: TriageSlots; symptom: boolean; abuse: boolean } {
+  const pick = pickSlots(reading.norm, intent);
+  const slots = buildSlots(reading.norm, intent, pick);
+  return {
+    urgency: urgency(reading.norm, intent, reading.signals, pick, slots.phone !== undefined),
+    slots,
+    symptom: reading.signals.symptom,
+    abuse: reading.signals.abuse,
+  };
+}
+
+export function classifyMessage(text: string): TriageResult {
+  const reading = readMessage(text);
+  const decision = decide(reading.signals);
+  const { urgency: hotOrCold, slots } = detailsFor(reading, decision.intent);
   return {
     intent: decision.intent,
-    confidence: confidence(signals, decision),
-    urgency: urgency(norm, decision.intent, signals, pick, slots.phone !== undefined),
-    escalate: escalate(decision.intent, signals),
+    intents: [decision.intent],
+    confidence: confidence(reading.signals, decision),
+    urgency: hotOrCold,
+    escalate: escalate(decision.intent, reading.signals),
     slots,
   };
 }

@@ -159,20 +159,16 @@ export function originalSlice(norm: NormalizedText, span: Span): string {
   return norm.original.slice(norm.starts[start], norm.ends[end - 1]).trim();
 }
 
-/** Damerau-Levenshtein distance (optimal string alignment), enough for single typos. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j += 1) d[0][j] = j;
-  for (let i = 1; i <= a.length; i += 1) {
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
+/** One insertion, deletion, substitution or swap of neighbours turns `a` into `b` (and they differ). */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
   }
-  return d[a.length][b.length];
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 function fixTypo(token: string): string {
@@ -183,19 +179,43 @@ function fixTypo(token: string): string {
   for (const word of TYPO_VOCABULARY) {
     // Inflected forms share a long prefix with the key word and are not typos ("маникюра").
     if (token.startsWith(word.slice(0, word.length - 2))) continue;
-    if (Math.abs(token.length - word.length) <= 1 && editDistance(token, word) === 1) return word;
+    if (oneEditApart(token, word)) return word;
   }
   return token;
 }
 
+const W = 'а-яёa-z0-9';
+const BOUNDARY = `(?:(?<![${W}])(?=[${W}])|(?<=[${W}])(?![${W}]))`;
+const WORD_LITERAL = /[а-яёa-z0-9]/;
+
 /**
  * Builds a RegExp where `\b` means a word boundary for Cyrillic and Latin text
- * (JavaScript's own `\b` only knows ASCII letters).
+ * (JavaScript's own `\b` only knows ASCII letters). Next to a literal word character the boundary needs one look
+ * only ("\bболит" cannot start inside a word), which keeps the hundreds of keyword patterns fast.
  */
 export function rx(source: string, flags = ''): RegExp {
-  const w = 'а-яёa-z0-9';
-  const boundary = `(?:(?<![${w}])(?=[${w}])|(?<=[${w}])(?![${w}]))`;
-  return new RegExp(source.replace(/\\b/g, boundary), flags);
+  const out = source.replace(/\\b/g, (match, offset: number) => {
+    const next = source[offset + 2] ?? '';
+    const quantified = /[?*{]/.test(source[offset + 3] ?? '');
+    if (WORD_LITERAL.test(next) && !quantified) return `(?<![${W}])`;
+    const previous = source[offset - 1] ?? '';
+    if (WORD_LITERAL.test(previous) && source[offset - 2] !== '\\') return `(?![${W}])`;
+    return BOUNDARY;
+  });
+  return new RegExp(out, flags);
+}
+
+const globalVersions = new WeakMap<RegExp, RegExp>();
+
+/** The same pattern with the `g` flag, compiled once: for matchAll and replace over a whole text. */
+export function globalOf(pattern: RegExp): RegExp {
+  if (pattern.flags.includes('g')) return pattern;
+  let global = globalVersions.get(pattern);
+  if (!global) {
+    global = new RegExp(pattern.source, pattern.flags + 'g');
+    globalVersions.set(pattern, global);
+  }
+  return global;
 }
 
 /** Splits text into sentence spans on . ! ? and line breaks. */

@@ -1,4 +1,5 @@
 import {
+  multiIntentSetRecall,
   accuracy,
   confusionMatrix,
   escalateRecall,
@@ -64,7 +65,17 @@ describe('triage metrics', () => {
       '{"text":"сколько?","intent":"price","urgency":"cold","slots":{},"escalate":false}\n\n',
     );
     expect(ok).toEqual([
-      { text: 'сколько?', business: undefined, intent: 'price', urgency: 'cold', slots: {}, escalate: false },
+      {
+        text: 'сколько?',
+        business: undefined,
+        intent: 'price',
+        intents: ['price'],
+        urgency: 'cold',
+        slots: {},
+        escalate: false,
+        redFlag: false,
+        lang: 'ru',
+      },
     ]);
     expect(() => parseLabeledJsonl('{"text":"a","intent":"price"}\nnot json')).toThrow('line 2: invalid JSON');
     expect(() => parseLabeledJsonl('{"text":"a","intent":"nope"}')).toThrow('line 1');
@@ -78,11 +89,46 @@ describe('triage metrics', () => {
       ].join('\n'),
     );
     const preds: TriageResult[] = [
-      { intent: 'human', confidence: 0.9, urgency: 'cold', escalate: true, slots: {} },
-      { intent: 'human', confidence: 0.9, urgency: 'hot', escalate: true, slots: {} },
+      { intent: 'human', intents: ['human'], confidence: 0.9, urgency: 'cold', escalate: true, slots: {} },
+      { intent: 'human', intents: ['human'], confidence: 0.9, urgency: 'hot', escalate: true, slots: {} },
     ];
     const s = evaluate(gold, preds);
     expect(s.urgencyAccuracy).toBe(0.5);
-    expect(summaryLine(s)).toBe('accuracy=0.500 macro_f1=0.333 escalate_recall=1.000');
+    expect(summaryLine(s)).toBe(
+      'accuracy=0.500 macro_f1=0.333 escalate_recall=1.000 false_escalations=1.000 multi_intent_recall=1.000 clarifications=0.000',
+    );
+  });
+
+  it('reads several intents, primary first, and counts how many of them were found', () => {
+    const gold = parseLabeledJsonl(
+      '{"text":"почём и где вы","intents":["price","address"],"urgency":"cold","slots":{},"escalate":false,"red_flag":false,"lang":"ru"}',
+    );
+    expect(gold[0]).toMatchObject({ intent: 'price', intents: ['price', 'address'] });
+    const found: TriageResult = {
+      intent: 'price',
+      intents: ['price'],
+      confidence: 0.9,
+      urgency: 'cold',
+      escalate: false,
+      slots: {},
+    };
+    expect(multiIntentSetRecall(gold, [found])).toBe(0.5);
+    expect(multiIntentSetRecall(gold, [{ ...found, intents: ['price', 'address'] }])).toBe(1);
+  });
+
+  it('counts a clarifying question as a wrong answer', () => {
+    const gold = parseLabeledJsonl('{"text":"a","intent":"price","urgency":"cold","slots":{},"escalate":false}');
+    const unsure: TriageResult = {
+      intent: 'price',
+      intents: ['price'],
+      confidence: 0.2,
+      urgency: 'cold',
+      escalate: false,
+      slots: {},
+      clarify: ['price', 'booking'],
+    };
+    const s = evaluate(gold, [unsure]);
+    expect(s.accuracy).toBe(0);
+    expect(s.clarificationRate).toBe(1);
   });
 });

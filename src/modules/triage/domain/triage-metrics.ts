@@ -1,15 +1,24 @@
 /**
  * Evaluation metrics for the triage classifier. Pure functions, used by scripts/eval-triage.ts.
  */
-import { Intent, INTENTS, TriageResult, TriageSlots, Urgency } from './triage-result';
+import { byPriority, Intent, INTENTS, Language, TriageResult, TriageSlots, Urgency } from './triage-result';
 
+/**
+ * One labelled message. Two line formats are read: the corpus of data/triage (`intents`, several allowed, primary
+ * first; `red_flag`; `lang`) and the older one of shared/corpus (one `intent`).
+ */
 export interface LabeledMessage {
   text: string;
   business?: string;
+  /** The primary intent. */
   intent: Intent;
+  /** Every intent the message asks for, primary first. */
+  intents: Intent[];
   urgency: Urgency;
   slots: TriageSlots;
   escalate: boolean;
+  redFlag: boolean;
+  lang: Language;
 }
 
 export interface IntentMetrics {
@@ -51,16 +60,21 @@ export function parseLabeledJsonl(content: string): LabeledMessage[] {
       throw new Error(`line ${i + 1}: invalid JSON`);
     }
     const r = raw as Record<string, unknown>;
-    if (typeof r.text !== 'string' || !isIntent(r.intent)) {
-      throw new Error(`line ${i + 1}: expected "text" and a known "intent"`);
+    const listed = Array.isArray(r.intents) ? (r.intents as unknown[]) : [r.intent];
+    if (typeof r.text !== 'string' || listed.length === 0 || !listed.every(isIntent)) {
+      throw new Error(`line ${i + 1}: expected "text" and a known "intent" or "intents"`);
     }
+    const intents = [listed[0], ...byPriority(listed.slice(1))].filter((v, k, all) => all.indexOf(v) === k);
     out.push({
       text: r.text,
       business: typeof r.business === 'string' ? r.business : undefined,
-      intent: r.intent,
+      intent: intents[0],
+      intents,
       urgency: r.urgency === 'hot' ? 'hot' : 'cold',
       slots: (r.slots && typeof r.slots === 'object' ? r.slots : {}) as TriageSlots,
-      escalate: r.escalate === true,
+      escalate: r.escalate === true || r.red_flag === true,
+      redFlag: r.red_flag === true,
+      lang: r.lang === 'en' ? 'en' : 'ru',
     });
   });
   return out;
@@ -140,10 +154,33 @@ export function slotExactMatch(expected: readonly TriageSlots[], predicted: read
   });
 }
 
+/** Of the messages not labelled escalate, the share the classifier escalated. */
+export function falseEscalationRate(expected: readonly boolean[], predicted: readonly boolean[]): number {
+  const negatives = expected.map((e, i) => (e ? -1 : i)).filter((i) => i >= 0);
+  return safeDiv(negatives.filter((i) => predicted[i]).length, negatives.length);
+}
+
+/** Over the messages labelled with two or more intents, the share of those intents the classifier found. */
+export function multiIntentSetRecall(gold: readonly LabeledMessage[], predictions: readonly TriageResult[]): number {
+  let labelled = 0;
+  let found = 0;
+  gold.forEach((g, i) => {
+    if (g.intents.length < 2) return;
+    labelled += g.intents.length;
+    found += g.intents.filter((intent) => predictions[i].intents.includes(intent)).length;
+  });
+  return labelled === 0 ? 1 : found / labelled;
+}
+
 export interface EvaluationSummary {
+  /** Primary intent right; a clarifying question counts as wrong. */
   accuracy: number;
   macroF1: number;
   escalateRecall: number;
+  falseEscalations: number;
+  multiIntentRecall: number;
+  clarificationRate: number;
+  redFlagRecall: number;
   urgencyAccuracy: number;
   perIntent: IntentMetrics[];
   confusion: number[][];
@@ -152,15 +189,25 @@ export interface EvaluationSummary {
 
 export function evaluate(gold: readonly LabeledMessage[], predictions: readonly TriageResult[]): EvaluationSummary {
   const expectedIntents = gold.map((g) => g.intent);
+  const answered = predictions.map((p) => (p.clarify ? undefined : p.intent));
   const predictedIntents = predictions.map((p) => p.intent);
-  const perIntent = intentMetrics(expectedIntents, predictedIntents);
+  const perIntent = intentMetrics(expectedIntents, answered as Intent[]);
+  const redFlags = gold.map((g, i) => (g.redFlag ? i : -1)).filter((i) => i >= 0);
   return {
-    accuracy: accuracy(expectedIntents, predictedIntents),
+    accuracy: accuracy(expectedIntents, answered),
     macroF1: macroF1(perIntent),
     escalateRecall: escalateRecall(
       gold.map((g) => g.escalate),
       predictions.map((p) => p.escalate),
     ),
+    falseEscalations: falseEscalationRate(
+      gold.map((g) => g.escalate),
+      predictions.map((p) => p.escalate),
+    ),
+    multiIntentRecall: multiIntentSetRecall(gold, predictions),
+    clarificationRate: safeDiv(predictions.filter((p) => p.clarify).length, predictions.length),
+    redFlagRecall:
+      redFlags.length === 0 ? 1 : safeDiv(redFlags.filter((i) => predictions[i].redFlag).length, redFlags.length),
     urgencyAccuracy: accuracy(
       gold.map((g) => g.urgency),
       predictions.map((p) => p.urgency),
@@ -175,6 +222,15 @@ export function evaluate(gold: readonly LabeledMessage[], predictions: readonly 
 }
 
 /** The machine-readable last line of the eval output. */
-export function summaryLine(s: Pick<EvaluationSummary, 'accuracy' | 'macroF1' | 'escalateRecall'>): string {
-  return `accuracy=${s.accuracy.toFixed(3)} macro_f1=${s.macroF1.toFixed(3)} escalate_recall=${s.escalateRecall.toFixed(3)}`;
+export function summaryLine(
+  s: Pick<
+    EvaluationSummary,
+    'accuracy' | 'macroF1' | 'escalateRecall' | 'falseEscalations' | 'multiIntentRecall' | 'clarificationRate'
+  >,
+): string {
+  return (
+    `accuracy=${s.accuracy.toFixed(3)} macro_f1=${s.macroF1.toFixed(3)} escalate_recall=${s.escalateRecall.toFixed(3)}` +
+    ` false_escalations=${s.falseEscalations.toFixed(3)} multi_intent_recall=${s.multiIntentRecall.toFixed(3)}` +
+    ` clarifications=${s.clarificationRate.toFixed(3)}`
+  );
 }

@@ -1,5 +1,6 @@
 import type { EnvironmentVariables } from '../../../../config/env.validation';
 import type { IntegrationsDto, IntegrationStatusDto } from './dto/integrations.dto';
+import { triageClassifierKind } from '../../../triage';
 
 type Env = EnvironmentVariables;
 type Key = keyof Env;
@@ -18,7 +19,8 @@ function status(name: string, env: Env, required: Key[]): IntegrationStatusDto {
 
 /** What is configured, from the environment alone (the channels module mounts a channel on the same conditions). */
 export function configuredIntegrations(env: Env): IntegrationsDto {
-  const classifier = env.TRIAGE_CLASSIFIER ?? (env.OPENAI_API_KEY ? 'hybrid' : 'rules');
+  const classifier = triageClassifierKind(env);
+  const offline = classifier === 'model' || classifier === 'rules';
   const smsProvider = env.SMSRU_API_ID ? 'smsru' : env.SMSC_LOGIN && env.SMSC_PASSWORD ? 'smsc' : null;
   const crmRequired: Record<Env['CRM_PROVIDER'], Key[]> = {
     local: [],
@@ -44,10 +46,15 @@ export function configuredIntegrations(env: Env): IntegrationsDto {
       detail: env.CRM_PROVIDER === 'local' ? 'leads stay in this instance, visible in the admin API' : null,
     },
     llm: {
-      ...status('llm', env, classifier === 'rules' ? [] : ['OPENAI_API_KEY']),
+      ...status('llm', env, offline ? [] : ['OPENAI_API_KEY']),
       classifier,
-      model: classifier === 'rules' ? null : env.OPENAI_MODEL,
-      detail: classifier === 'rules' ? 'the offline rule classifier, no LLM' : null,
+      model: offline ? null : env.OPENAI_MODEL,
+      detail:
+        classifier === 'model'
+          ? 'the offline model learned from data/triage, no LLM'
+          : classifier === 'rules'
+            ? 'the offline rule classifier, no LLM'
+            : null,
     },
     sms: {
       ...status('sms', env, smsProvider === 'smsc' ? ['SMSC_LOGIN', 'SMSC_PASSWORD'] : ['SMSRU_API_ID']),

@@ -28,5 +28,5 @@
  *   they are returned as named, so the caller can say the moment has passed.
  */
 export { formatSlotRu } from './format-slot-ru';
-export { parseWantedTime } from './parse-wanted-time';
+export { parseWantedTime, readWantedTime, type WantedTimeReading } from './parse-wanted-time';
 export type { WantedInterval, WantedTimeOptions } from './wanted-interval';

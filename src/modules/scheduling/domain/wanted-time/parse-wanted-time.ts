@@ -22,13 +22,29 @@ export function parseWantedTime(
   now: DateTime | Date,
   options: WantedTimeOptions,
 ): WantedInterval[] | null {
+  return readWantedTime(text, now, options)?.intervals ?? null;
+}
+
+/** The wanted intervals and whether the message named a day, a time of day, or both. */
+export interface WantedTimeReading {
+  intervals: WantedInterval[];
+  hasDay: boolean;
+  hasTime: boolean;
+}
+
+/** parseWantedTime, also telling which parts the message gave: a follow-up keeps the parts it does not give. */
+export function readWantedTime(
+  text: string,
+  now: DateTime | Date,
+  options: WantedTimeOptions,
+): WantedTimeReading | null {
   const ctx = buildTimeContext(now, options);
   const normalized = normalizeTimeText(text);
   const { wanted, excluded } = sortOutMentions(normalized, findMentions(normalized));
   if (wanted.length === 0) return null;
   const candidates = groupMentions(wanted).flatMap((group) => intervalsOf(group, ctx));
-  const isExcluded = exclusionTest(excluded, ctx);
-  return settle(candidates, ctx, isExcluded);
+  const intervals = settle(candidates, ctx, exclusionTest(excluded, ctx));
+  return intervals ? { intervals, hasDay: wanted.some(isDay), hasTime: wanted.some(isTime) } : null;
 }
 
 /**

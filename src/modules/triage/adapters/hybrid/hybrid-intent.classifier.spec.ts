@@ -3,8 +3,22 @@ import type { TriageResult } from '../../domain/triage-result';
 import { IntentClassifier } from '../../ports/intent-classifier.port';
 import { HybridIntentClassifier, type AbortableClassifier } from './hybrid-intent.classifier';
 
-const LLM_SAYS: TriageResult = { intent: 'price', confidence: 0.9, urgency: 'cold', escalate: false, slots: {} };
-const RULES_SAY: TriageResult = { intent: 'booking', confidence: 0.6, urgency: 'hot', escalate: false, slots: {} };
+const LLM_SAYS: TriageResult = {
+  intent: 'price',
+  intents: ['price'],
+  confidence: 0.9,
+  urgency: 'cold',
+  escalate: false,
+  slots: {},
+};
+const RULES_SAY: TriageResult = {
+  intent: 'booking',
+  intents: ['booking'],
+  confidence: 0.6,
+  urgency: 'hot',
+  escalate: false,
+  slots: {},
+};
 const TEXT = 'сколько стоит маникюр? мой номер 8 913 123 45 67';
 
 class ScriptedLlm implements AbortableClassifier {

@@ -27,6 +27,7 @@ export function toTriageResult(answer: LlmTriage, originalText: string, phonesMa
   }
   return {
     intent: answer.intent,
+    intents: [answer.intent],
     confidence: answer.confidence,
     urgency: answer.urgency,
     escalate: answer.escalate,

@@ -2,11 +2,11 @@ import type { EnvironmentVariables } from '../../../../config/env.validation';
 import { BUSINESS_PRESETS } from '../../domain/business-presets';
 import type { LlmTriageSettings } from './llm-intent.classifier';
 
-export type TriageClassifierKind = 'rules' | 'llm' | 'hybrid';
+export type TriageClassifierKind = 'model' | 'rules' | 'llm' | 'hybrid';
 
-/** TRIAGE_CLASSIFIER, or by default the hybrid when an LLM key is configured and the offline rules when not. */
+/** TRIAGE_CLASSIFIER, or by default the hybrid when an LLM key is configured and the offline model when not. */
 export function triageClassifierKind(env: EnvironmentVariables): TriageClassifierKind {
-  return env.TRIAGE_CLASSIFIER ?? (env.OPENAI_API_KEY ? 'hybrid' : 'rules');
+  return env.TRIAGE_CLASSIFIER ?? (env.OPENAI_API_KEY ? 'hybrid' : 'model');
 }
 
 export function llmTriageSettings(env: EnvironmentVariables): LlmTriageSettings {

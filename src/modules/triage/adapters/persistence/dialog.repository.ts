@@ -23,7 +23,9 @@ export class DialogRepository {
     return { conversationId, state: row.state, handedOff: row.handed_off_at !== null };
   }
 
-  async save(conversationId: string, state: DialogState): Promise<void> {
+  /** Writes the state when it differs from `previous` (what `lock` read): most messages change nothing. */
+  async save(conversationId: string, state: DialogState, previous?: DialogState): Promise<void> {
+    if (previous && JSON.stringify(previous) === JSON.stringify(state)) return;
     await this.query('UPDATE dialogs SET state = $2, updated_at = now() WHERE conversation_id = $1', [
       conversationId,
       JSON.stringify(state),

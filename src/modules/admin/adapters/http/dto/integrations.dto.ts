@@ -27,8 +27,8 @@ export class CrmIntegrationDto extends IntegrationStatusDto {
 }
 
 export class LlmIntegrationDto extends IntegrationStatusDto {
-  @ApiProperty({ enum: ['rules', 'llm', 'hybrid'], description: 'Who triages messages' })
-  classifier!: 'rules' | 'llm' | 'hybrid';
+  @ApiProperty({ enum: ['model', 'rules', 'llm', 'hybrid'], description: 'Who triages messages' })
+  classifier!: 'model' | 'rules' | 'llm' | 'hybrid';
 
   @ApiProperty({ nullable: true, type: String, example: 'gpt-4o-mini' })
   model!: string | null;

@@ -1,0 +1,29 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseLabeledJsonl, type LabeledMessage } from '../../domain/triage-metrics';
+
+/** The parts of the corpus in data/triage: `train` teaches the model, `heldout` only judges it. */
+export type CorpusPart = 'train' | 'heldout';
+
+/** data/triage of the installation: next to package.json, whether the code runs from src/ or from dist/. */
+export function defaultCorpusDir(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'data', 'triage');
+    if (existsSync(join(candidate, 'train'))) return candidate;
+  }
+  throw new Error('data/triage not found above ' + __dirname);
+}
+
+export function readCorpusPart(part: CorpusPart, dir = defaultCorpusDir()): LabeledMessage[] {
+  const folder = join(dir, part);
+  return readdirSync(folder)
+    .filter((file) => file.endsWith('.jsonl'))
+    .sort()
+    .flatMap((file) => {
+      try {
+        return parseLabeledJsonl(readFileSync(join(folder, file), 'utf8'));
+      } catch (error) {
+        throw new Error(`${join(folder, file)}: ${(error as Error).message}`);
+      }
+    });
+}

@@ -1,0 +1,42 @@
+/**
+ * English words for the services a small business offers, in the Russian the catalogue uses, so an English message
+ * ("can I get my nails done") finds "Маникюр" the way a Russian one does.
+ */
+const ENGLISH_TO_RUSSIAN: Array<[RegExp, string]> = [
+  [/\b(?:manicure|nails?|gel polish)\b/, 'маникюр'],
+  [/\bpedicure\b/, 'педикюр'],
+  [/\b(?:women'?s|ladies'?)\s+hair\s*cut\b/, 'стрижка женская'],
+  [/\b(?:men'?s)\s+hair\s*cut\b/, 'стрижка мужская'],
+  [/\bhair\s*cut|\bhaircut|\btrim\b/, 'стрижка'],
+  [/\b(?:colou?r(?:ing)?|dye|highlights|balayage)\b/, 'окрашивание'],
+  [/\b(?:eye)?brows?\b/, 'брови'],
+  [/\blash(?:es)?\b/, 'ресницы'],
+  [/\bmassage\b/, 'массаж'],
+  [/\b(?:gp|therapist|general practitioner|doctor)\b/, 'терапевт'],
+  [/\bp(?:a)?ediatrician\b/, 'педиатр'],
+  [/\b(?:ultrasound|scan)\b/, 'узи'],
+  [/\b(?:blood test|tests|lab)\b/, 'анализы'],
+  [/\b(?:tyres?|tires?|wheels?)\b/, 'шиномонтаж'],
+  [/\boil\b/, 'замена масла'],
+  [/\bdiagnostics?\b/, 'диагностика'],
+  [/\b(?:alignment)\b/, 'развал-схождение'],
+  [/\bbrakes?|brake pads\b/, 'замена тормозных колодок'],
+  [/\btrial\b.*\b(?:class|session|workout|training)\b/, 'пробная тренировка'],
+  [/\btrial lesson\b/, 'пробное занятие'],
+  [/\bpersonal (?:training|trainer|coach)\b/, 'персональная тренировка'],
+  [/\byoga\b/, 'йога'],
+  [/\bpilates\b/, 'пилатес'],
+  [/\bstretching\b/, 'стретчинг'],
+  [/\benglish\b/, 'английский язык'],
+  [/\bspeech therap/, 'логопед'],
+  [/\brobotics\b/, 'робототехника'],
+  [/\bschool prep/, 'подготовка к школе'],
+];
+
+/** The Russian service words an English message names, joined; empty when it names none. */
+export function russianServiceWords(text: string): string {
+  const lower = text.toLowerCase();
+  return ENGLISH_TO_RUSSIAN.filter(([pattern]) => pattern.test(lower))
+    .map(([, words]) => words)
+    .join(' ');
+}
