@@ -21,6 +21,7 @@ describe('toTriageResult', () => {
     );
     expect(result).toEqual({
       intent: 'booking',
+      intents: ['booking'],
       confidence: 0.9,
       urgency: 'hot',
       escalate: false,

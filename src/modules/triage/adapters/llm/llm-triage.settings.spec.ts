@@ -5,8 +5,8 @@ const env = (vars: Record<string, string> = {}) =>
   validateEnvironment({ ADMIN_API_TOKEN: 'test-admin-token-0123456789', ...vars });
 
 describe('triage classifier configuration', () => {
-  it('uses the offline rules without an LLM key, and the hybrid with one', () => {
-    expect(triageClassifierKind(env())).toBe('rules');
+  it('uses the offline model without an LLM key, and the hybrid with one', () => {
+    expect(triageClassifierKind(env())).toBe('model');
     expect(triageClassifierKind(env({ OPENAI_API_KEY: 'sk-1' }))).toBe('hybrid');
     expect(triageClassifierKind(env({ OPENAI_API_KEY: 'sk-1', TRIAGE_CLASSIFIER: 'rules' }))).toBe('rules');
     expect(triageClassifierKind(env({ OPENAI_API_KEY: 'sk-1', TRIAGE_CLASSIFIER: 'llm' }))).toBe('llm');
@@ -15,7 +15,7 @@ describe('triage classifier configuration', () => {
   it('refuses llm or hybrid without a key, naming the variable', () => {
     expect(() => env({ TRIAGE_CLASSIFIER: 'hybrid' })).toThrow(EnvironmentError);
     expect(() => env({ TRIAGE_CLASSIFIER: 'hybrid' })).toThrow(/OPENAI_API_KEY: must be set when TRIAGE_CLASSIFIER/);
-    expect(() => env({ TRIAGE_CLASSIFIER: 'smart' })).toThrow(/TRIAGE_CLASSIFIER: must be one of rules, llm, hybrid/);
+    expect(() => env({ TRIAGE_CLASSIFIER: 'smart' })).toThrow(/TRIAGE_CLASSIFIER: must be one of model, rules, llm, hybrid/);
   });
 
   it('builds the LLM settings with the defaults', () => {
