@@ -15,15 +15,8 @@ const folds = Number(process.argv[process.argv.indexOf('--folds') + 1]) || 5;
 const train = readCorpusPart('train');
 const examples = train.map((m) => trainingExample(m, readMessage(m.text)));
 
-const grid = [
-  { secondary: 0.5, escalate: 0.3, clarify: 0.3, hot: 0.8 },
-  { secondary: 0.4, escalate: 0.3, clarify: 0.3, hot: 0.8 },
-  { secondary: 0.6, escalate: 0.3, clarify: 0.3, hot: 0.8 },
-  { secondary: 0.5, escalate: 0.2, clarify: 0.3, hot: 0.8 },
-  { secondary: 0.5, escalate: 0.4, clarify: 0.3, hot: 0.8 },
-  { secondary: 0.5, escalate: 0.3, clarify: 0.25, hot: 0.8 },
-  { secondary: 0.5, escalate: 0.3, clarify: 0.35, hot: 0.6 },
-];
+const base = DEFAULT_THRESHOLDS;
+const grid = [base, { ...base, secondary: 0.25 }, { ...base, secondary: 0.2 }, { ...base, secondary: 0.15 }];
 
 const sums = grid.map(() => new Map<string, number>());
 for (let f = 0; f < folds; f += 1) {
@@ -50,6 +43,6 @@ grid.forEach((thresholds, g) => {
     Object.entries(m)
       .map(([k, v]) => `${k}=${v.toFixed(3)}`)
       .join(' '),
-    thresholds === grid[0] && JSON.stringify(DEFAULT_THRESHOLDS) === JSON.stringify(thresholds) ? '(default)' : '',
+    thresholds === base ? '(default)' : '',
   );
 });

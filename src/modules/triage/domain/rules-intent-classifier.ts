@@ -356,9 +356,13 @@ export function readMessage(text: string): RuleReading {
 
 /** The names of the signals that fired: features for the learned model, which weighs them against the words. */
 export function firedSignals(reading: RuleReading): string[] {
-  return Object.entries(reading.signals)
-    .filter(([, fired]) => fired)
-    .map(([name]) => name);
+  const decision = decide(reading.signals);
+  return [
+    ...Object.entries(reading.signals)
+      .filter(([, fired]) => fired)
+      .map(([name]) => name),
+    `decided-${decision.intent}${decision.weak ? '-weak' : ''}`,
+  ];
 }
 
 /** Urgency and slots once the intent is known (by the rules or by a model). */

@@ -2,8 +2,15 @@ import { escalationCues } from './escalation-cues';
 import { detectLanguage } from './language';
 import type { LinearModel } from './model/linear-model';
 import { messageFeatures } from './model/triage-model';
-import { detailsFor, readMessage } from './rules-intent-classifier';
-import { byPriority, INTENTS, type EscalationReason, type Intent, type TriageResult } from './triage-result';
+import { detailsFor, readMessage, type RuleReading } from './rules-intent-classifier';
+import {
+  byPriority,
+  INTENT_PRIORITY,
+  INTENTS,
+  type EscalationReason,
+  type Intent,
+  type TriageResult,
+} from './triage-result';
 
 export interface UnderstandingThresholds {
   /** A second intent counts when its one-vs-rest probability reaches this. */
@@ -14,10 +21,21 @@ export interface UnderstandingThresholds {
   clarify: number;
   /** The model alone makes a message hot from this probability (the rules make it hot regardless). */
   hot: number;
+  /**
+   * An intent of higher labelling priority than the likeliest one becomes primary when its one-vs-rest probability
+   * reaches this ("хочу записаться, сколько стоит?" is a booking first); 1 turns it off.
+   */
+  priority: number;
 }
 
 /** Chosen by cross-validation on the training part (scripts/tune-triage.ts), never on the held-out part. */
-export const DEFAULT_THRESHOLDS: UnderstandingThresholds = { secondary: 0.5, escalate: 0.3, clarify: 0.3, hot: 0.8 };
+export const DEFAULT_THRESHOLDS: UnderstandingThresholds = {
+  secondary: 0.25,
+  escalate: 0.3,
+  clarify: 0.3,
+  hot: 0.8,
+  priority: 0.6,
+};
 
 const PERSON_INTENTS: ReadonlySet<Intent> = new Set(['consultation', 'complaint', 'human']);
 const CLARIFY_OPTIONS = 3;
@@ -32,11 +50,37 @@ export function understandMessage(
   thresholds: UnderstandingThresholds = DEFAULT_THRESHOLDS,
 ): TriageResult {
   const reading = readMessage(text);
-  const scores = model.predict(messageFeatures(text, reading));
-  const primaryScores = scores.primary as Record<Intent, number>;
-  const intent = INTENTS.reduce((best, i) => (primaryScores[i] > primaryScores[best] ? i : best), INTENTS[0]);
+  return interpretScores(
+    text,
+    reading,
+    model.predict(messageFeatures(text, reading)) as unknown as ModelScores,
+    thresholds,
+  );
+}
+
+/** What an intent model says of a message: the heads of TRIAGE_HEADS. */
+export interface ModelScores {
+  primary: Record<Intent, number>;
+  intents: Record<Intent, number>;
+  escalate: { escalate: number };
+  hot: { hot: number };
+}
+
+/** Turns a model's scores into the triage result, with the escalation cues and the rules' slots and urgency. */
+export function interpretScores(
+  text: string,
+  reading: RuleReading,
+  scores: ModelScores,
+  thresholds: UnderstandingThresholds = DEFAULT_THRESHOLDS,
+): TriageResult {
+  const primaryScores = scores.primary;
+  const likeliest = INTENTS.reduce((best, i) => (primaryScores[i] > primaryScores[best] ? i : best), INTENTS[0]);
+  const intent =
+    INTENT_PRIORITY.slice(0, INTENT_PRIORITY.indexOf(likeliest)).find(
+      (i) => scores.intents[i] >= thresholds.priority,
+    ) ?? likeliest;
   const confidence = round(primaryScores[intent]);
-  const intents = intentSet(intent, scores.intents as Record<Intent, number>, thresholds.secondary);
+  const intents = intentSet(intent, scores.intents, thresholds.secondary);
   const details = detailsFor(reading, intent);
   const lang = detectLanguage(text);
   if (intent === 'spam') {

@@ -15,7 +15,9 @@ describe('triage classifier configuration', () => {
   it('refuses llm or hybrid without a key, naming the variable', () => {
     expect(() => env({ TRIAGE_CLASSIFIER: 'hybrid' })).toThrow(EnvironmentError);
     expect(() => env({ TRIAGE_CLASSIFIER: 'hybrid' })).toThrow(/OPENAI_API_KEY: must be set when TRIAGE_CLASSIFIER/);
-    expect(() => env({ TRIAGE_CLASSIFIER: 'smart' })).toThrow(/TRIAGE_CLASSIFIER: must be one of model, rules, llm, hybrid/);
+    expect(() => env({ TRIAGE_CLASSIFIER: 'smart' })).toThrow(
+      /TRIAGE_CLASSIFIER: must be one of model, rules, llm, hybrid/,
+    );
   });
 
   it('builds the LLM settings with the defaults', () => {

@@ -28,7 +28,7 @@ export interface TrainingOptions {
   seed: number;
 }
 
-export const DEFAULT_TRAINING: TrainingOptions = { epochs: 14, learningRate: 0.6, l2: 1e-6, minCount: 2, seed: 7 };
+export const DEFAULT_TRAINING: TrainingOptions = { epochs: 20, learningRate: 1.2, l2: 1e-6, minCount: 2, seed: 7 };
 
 /** The trained weights, in a shape that crosses a worker-thread boundary (structured clone). */
 export interface LinearModelData {
