@@ -7,6 +7,7 @@ import { Dialogs1764000000005 } from './1764000000005-Dialogs';
 import { AuditLog1764000000006 } from './1764000000006-AuditLog';
 import { Retention1764000000007 } from './1764000000007-Retention';
 import { Settings1764000000008 } from './1764000000008-Settings';
+import { TriageLearning1764000000009 } from './1764000000009-TriageLearning';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AuditLog1764000000006,
   Retention1764000000007,
   Settings1764000000008,
+  TriageLearning1764000000009,
 ];

@@ -16,7 +16,7 @@ const train = readCorpusPart('train');
 const examples = train.map((m) => trainingExample(m, readMessage(m.text)));
 
 const base = DEFAULT_THRESHOLDS;
-const grid = [base, { ...base, secondary: 0.25 }, { ...base, secondary: 0.2 }, { ...base, secondary: 0.15 }];
+const grid = [base, { ...base, person: 0.25 }, { ...base, person: 0.3 }, { ...base, person: 0.4 }];
 
 const sums = grid.map(() => new Map<string, number>());
 for (let f = 0; f < folds; f += 1) {

@@ -10,7 +10,9 @@ import { LlmIntentClassifier } from './adapters/llm/llm-intent.classifier';
 import { llmTriageSettings, triageClassifierKind } from './adapters/llm/llm-triage.settings';
 import { DialogRepository } from './adapters/persistence/dialog.repository';
 import { TriageProcessor } from './adapters/queue/triage.processor';
+import { TriageLearningAdminController } from './adapters/http/triage-learning-admin.controller';
 import { ModelIntentClassifier } from './adapters/model/model-intent.classifier';
+import { TriageLearningRepository } from './adapters/persistence/triage-learning.repository';
 import { TriageModelTrainer } from './adapters/model/triage-model.trainer';
 import { RulesIntentClassifier } from './adapters/rules/rules-intent.classifier';
 import { ConversationRunner } from './application/conversation-runner';
@@ -19,10 +21,12 @@ import { TriageMessageUseCase } from './application/triage-message.use-case';
 import { IntentClassifier } from './ports/intent-classifier.port';
 
 @Module({
+  controllers: [TriageLearningAdminController],
   imports: [LeadsModule, OutboxModule, NotificationsModule, SchedulingModule, SettingsModule],
   providers: [
     RulesIntentClassifier,
     TriageModelTrainer,
+    TriageLearningRepository,
     ModelIntentClassifier,
     {
       provide: IntentClassifier,

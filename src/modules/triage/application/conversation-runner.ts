@@ -8,7 +8,8 @@ import { readWantedTime, SchedulingFacade, SlotTakenError, type Service } from '
 import { BusinessProfile, describeHours } from '../../settings';
 import { DialogRepository } from '../adapters/persistence/dialog.repository';
 import { converse, type Effect, type Need, type Outcome } from '../domain/conversation/booking-flow';
-import type { ConversationFacts, DayHours, SlotFact } from '../domain/conversation/conversation-facts';
+import type { ConversationFacts, DayHours, SlotFact, WantedReading } from '../domain/conversation/conversation-facts';
+import { pastDayNamed } from '../domain/conversation/past-day';
 import { dailySpans, openingState } from '../domain/conversation/opening-hours';
 import { russianServiceWords } from '../domain/conversation/service-words';
 import type { Dialog } from '../domain/dialog-state';
@@ -34,7 +35,8 @@ export class ConversationRunner {
     private readonly env: EnvironmentVariables,
   ) {}
 
-  async answer(message: StoredMessage, dialog: Dialog, triage: TriageResult): Promise<Outcome> {
+  /** The outcome, and the contact the message belongs to now (a phone typed in it may have merged two contacts). */
+  async answer(message: StoredMessage, dialog: Dialog, triage: TriageResult): Promise<Outcome & { contactId: string }> {
     const contactId = await this.rememberContact(message, triage);
     let facts = await this.facts(message, triage);
     const understood = { text: message.text, triage, attachment: message.attachment ?? undefined };
@@ -52,7 +54,7 @@ export class ConversationRunner {
       if (!step.outcome.effects.some((e) => e.kind === 'hand-off')) {
         await this.dialogs.save(message.conversationId, step.outcome.state, dialog.state);
       }
-      return step.outcome;
+      return { ...step.outcome, contactId };
     }
     throw new Error(`the booking flow did not settle in ${MAX_ROUNDS} rounds`);
   }
@@ -75,7 +77,7 @@ export class ConversationRunner {
     const now = DateTime.now().setZone(zone);
     const named = await this.namedServices(message.text, triage, services);
     const weekly: DayHours[] = profile.hours?.weekly ?? dailySpans(Object.values(serviceHours).flat());
-    const wanted = readWantedTime(message.text, now, { zone });
+    const wanted = wantedTime(message.text, now, zone);
     return {
       now: now.toISO()!,
       zone,
@@ -83,11 +85,7 @@ export class ConversationRunner {
       services: services.map((s) => ({ id: s.id, name: s.name, priceRub: s.priceRub })),
       named: named.map((s) => ({ id: s.id, name: s.name, priceRub: s.priceRub })),
       namesAService: named.length > 0 || Boolean(triage.slots.service),
-      wanted: wanted && {
-        spans: wanted.intervals.map((i) => ({ from: i.from.toISO()!, to: i.to.toISO()!, exact: i.exact })),
-        hasDay: wanted.hasDay,
-        hasTime: wanted.hasTime,
-      },
+      wanted,
       serviceHours: Object.fromEntries(Object.entries(serviceHours).map(([id, hours]) => [id, dailySpans(hours)])),
       contact: { name: contact?.name ?? null, phone: contact?.phone ?? null },
       business: {
@@ -258,3 +256,20 @@ const REASONS_RU: Record<string, string> = {
   human: 'просит человека',
   abuse: 'грубость или угрозы',
 };
+
+/** What the message says about the day and time; a day already gone ("вчера", last week's date) stays in the past. */
+function wantedTime(text: string, now: DateTime, zone: string): WantedReading | null {
+  const reading = readWantedTime(text, now, { zone });
+  const past = pastDayNamed(text, now);
+  if (past) {
+    const exact = reading?.intervals.find((i) => i.exact);
+    const at = past.set({ hour: exact?.from.hour ?? 12, minute: exact?.from.minute ?? 0 }).toISO()!;
+    return { spans: [{ from: at, to: at, exact: true }], hasDay: true, hasTime: Boolean(exact) };
+  }
+  if (!reading) return null;
+  return {
+    spans: reading.intervals.map((i) => ({ from: i.from.toISO()!, to: i.to.toISO()!, exact: i.exact })),
+    hasDay: reading.hasDay,
+    hasTime: reading.hasTime,
+  };
+}

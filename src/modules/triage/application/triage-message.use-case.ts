@@ -62,7 +62,7 @@ export class TriageMessageUseCase {
     const answer = dialog.handedOff ? null : await this.answer(message, dialog, triage);
     const handedOff = Boolean(answer?.effects.some((e) => e.kind === 'hand-off'));
     const leadId = await this.leads.assess(
-      message,
+      { ...message, contactId: answer?.contactId ?? message.contactId },
       triage,
       {
         intent: answer?.intent ?? triage.intent,
@@ -104,7 +104,11 @@ export class TriageMessageUseCase {
    * The bot's answer. The agency's scenario for the intent may hand it to a person or switch the bot's reply off
    * (null); otherwise the conversation answers.
    */
-  private async answer(message: StoredMessage, dialog: Dialog, triage: TriageResult): Promise<Outcome | null> {
+  private async answer(
+    message: StoredMessage,
+    dialog: Dialog,
+    triage: TriageResult,
+  ): Promise<(Outcome & { contactId: string }) | null> {
     const scenario = await this.scenarios.forIntent(triage.intent);
     if (scenario?.escalate && !triage.escalate) {
       return this.conversation.answer(message, dialog, { ...triage, escalate: true, escalation: 'human' });

@@ -2,16 +2,19 @@
  * Slot extraction: phone, name, date, time (verbatim substrings of the original message) and service
  * (a short normalised noun phrase).
  */
+import { findPhoneNumbersInText } from 'libphonenumber-js';
 import { MONTH, WEEKDAY } from './triage-lexicon';
 import { clauseSpans, NormalizedText, originalSlice, rx, Span } from './russian-text';
 
 // ---------------------------------------------------------------- phone
 
-/** +7 902 914-33-20, 8(391)271-40-18, 89233456712, 8 908 211 45 03 ... */
-const PHONE = /(?<![\d+])(?:\+7|8|7)[\s-]?\(?\d{3}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)/;
-
+/**
+ * The first Russian phone in the text, verbatim: +7 902 914-33-20, 8(391)271-40-18, 89233456712, a bare mobile
+ * 9131234567. libphonenumber finds and validates it.
+ */
 export function extractPhone(original: string): string | undefined {
-  return PHONE.exec(original)?.[0];
+  const [found] = findPhoneNumbersInText(original, 'RU');
+  return found ? original.slice(found.startsAt, found.endsAt) : undefined;
 }
 
 // ---------------------------------------------------------------- date and time

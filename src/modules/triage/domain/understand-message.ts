@@ -26,6 +26,8 @@ export interface UnderstandingThresholds {
    * reaches this ("хочу записаться, сколько стоит?" is a booking first); 1 turns it off.
    */
   priority: number;
+  /** A second consultation, complaint or request for a person hands the message over from this probability. */
+  person: number;
 }
 
 /** Chosen by cross-validation on the training part (scripts/tune-triage.ts), never on the held-out part. */
@@ -35,6 +37,7 @@ export const DEFAULT_THRESHOLDS: UnderstandingThresholds = {
   clarify: 0.3,
   hot: 0.8,
   priority: 0.6,
+  person: 0.25,
 };
 
 const PERSON_INTENTS: ReadonlySet<Intent> = new Set(['consultation', 'complaint', 'human']);
@@ -90,7 +93,7 @@ export function interpretScores(
   const cues = escalationCues(reading.norm.text, text);
   const reason: EscalationReason | null =
     cues.reason ??
-    personReason(intents) ??
+    personReason(intent, scores.intents, thresholds.person) ??
     (details.abuse ? 'abuse' : null) ??
     (details.symptom ? 'symptom' : null) ??
     (scores.escalate.escalate >= thresholds.escalate ? 'medical' : null);
@@ -117,9 +120,11 @@ function intentSet(primary: Intent, scores: Record<Intent, number>, threshold: n
   return [primary, ...byPriority(others)];
 }
 
-function personReason(intents: readonly Intent[]): EscalationReason | null {
-  const intent = intents.find((i) => PERSON_INTENTS.has(i));
-  return intent ? (intent as EscalationReason) : null;
+/** A consultation, complaint or request for a person: the primary intent, or a second one the model is sure of. */
+function personReason(primary: Intent, scores: Record<Intent, number>, threshold: number): EscalationReason | null {
+  if (PERSON_INTENTS.has(primary)) return primary as EscalationReason;
+  const second = [...PERSON_INTENTS].find((i) => scores[i] >= threshold);
+  return second ? (second as EscalationReason) : null;
 }
 
 /** The likeliest things the client may mean, for the buttons of a clarifying question. */

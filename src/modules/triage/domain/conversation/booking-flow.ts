@@ -21,6 +21,7 @@ import {
 } from './follow-ups';
 import { MENU, say, type ReplyKey } from './reply-catalogue';
 import { accusative, naturalOrder } from './service-names';
+import { englishServiceName } from './service-words';
 
 export interface UnderstoodMessage {
   text: string;
@@ -132,8 +133,13 @@ export function converse(state: DialogState, message: UnderstoodMessage, facts: 
   if (draft && picked) return choose(turn, draft, picked);
   if (draft?.awaiting === 'contact' && draft.chosen) return collectContact(turn, draft);
 
-  if (intents.includes('cancel') && !intents.includes('reschedule')) return startCancel(turn);
-  if (intents.includes('reschedule')) return startReschedule(turn, text);
+  // While a new booking is being put together, "раньше", "не в субботу, а в воскресенье" change the draft, not a visit.
+  const draftChange = draft !== undefined && !draft.rescheduleOf && followsBooking(text, triage, facts, draft, true);
+  if (intents.includes('cancel') && !intents.includes('reschedule') && !draftChange) {
+    if (draft && !draft.rescheduleOf && !mentionsVisit(text)) return dropDraft(turn);
+    return startCancel(turn);
+  }
+  if (intents.includes('reschedule') && !draftChange) return startReschedule(turn, text);
 
   const continuing = draft !== undefined && followsBooking(text, triage, facts, draft);
   if (asksServiceList(text) && !continuing) return listServices(turn);
@@ -170,12 +176,34 @@ function intentsOf(text: string, triage: TriageResult, turn: Turn): Intent[] {
  * A message that carries on a booking in progress without booking words of its own: an answer to the bot's
  * question (a service, a day), "earlier", a service or a day changed, a phone sent before the slot.
  */
-function followsBooking(text: string, triage: TriageResult, facts: ConversationFacts, draft: BookingDraft): boolean {
-  if (['cancel', 'reschedule', 'spam'].includes(triage.intent)) return false;
+function followsBooking(
+  text: string,
+  triage: TriageResult,
+  facts: ConversationFacts,
+  draft: BookingDraft,
+  evenIfVisitWords = false,
+): boolean {
+  if (triage.intent === 'spam') return false;
+  if (!evenIfVisitWords && (triage.intent === 'cancel' || triage.intent === 'reschedule')) return false;
+  if (evenIfVisitWords && mentionsVisit(text)) return false;
   if (shiftAsked(text) && draft.offered) return true;
   if (facts.wanted || facts.named.length > 0) return true;
   if (triage.slots.phone) return true;
   return draft.awaiting === 'service' && facts.namesAService;
+}
+
+const VISIT_WORDS = /(?:мо[юяей]|нашу|свою) запис|\bвизит|\bmy (?:appointment|booking)/i;
+
+/** "перенесите мою запись": the client speaks of a visit already booked, not of the offer being made. */
+function mentionsVisit(text: string): boolean {
+  return VISIT_WORDS.test(text);
+}
+
+function dropDraft(turn: Turn): Step {
+  delete turn.state.booking;
+  turn.effects.push({ kind: 'release-holds' });
+  turn.intent = 'cancel';
+  return turn.say('draftDropped').done();
 }
 
 /** A clinic books an ordinary symptom with urgency (a person is told); advice, medication and red flags go to a person. */
@@ -221,11 +249,11 @@ function prices(turn: Turn, text: string): void {
   const list = asked.length > 0 ? asked : facts.services;
   const priced = list.filter((s) => s.priceRub !== null);
   if (priced.length === 0 && asked.length === 1) {
-    turn.say('priceUnknown', { service: naturalOrder(asked[0].name) });
+    turn.say('priceUnknown', { service: plainName(turn, asked[0].name) });
     return;
   }
   if (asked.length === 0 && asksServiceList(text)) return;
-  turn.say('prices', { list: priced.map((s) => `${naturalOrder(s.name)} — ${formatRub(s.priceRub!)}`).join('; ') });
+  turn.say('prices', { list: priced.map((s) => `${plainName(turn, s.name)} — ${formatRub(s.priceRub!)}`).join('; ') });
 }
 
 /** The services a message names: every one it names fully ("маникюр и педикюр"), else the best match. */
@@ -248,14 +276,16 @@ function address(turn: Turn): void {
 function listServices(turn: Turn): Step {
   turn.intent = 'price';
   const list = turn.facts.services
-    .map((s) => (s.priceRub === null ? naturalOrder(s.name) : `${naturalOrder(s.name)} — ${formatRub(s.priceRub)}`))
+    .map((s) =>
+      s.priceRub === null ? plainName(turn, s.name) : `${plainName(turn, s.name)} — ${formatRub(s.priceRub)}`,
+    )
     .join('; ');
   turn.buttons = turn.facts.services.slice(0, 3).map((s) => s.name);
   return turn.say('servicesList', { list }).done();
 }
 
 function notOfferedPart(turn: Turn): void {
-  turn.say('notOffered', { list: turn.facts.services.map((s) => naturalOrder(s.name)).join(', ') });
+  turn.say('notOffered', { list: turn.facts.services.map((s) => plainName(turn, s.name)).join(', ') });
 }
 
 function notOffered(turn: Turn): Step {
@@ -292,14 +322,8 @@ function clarify(turn: Turn, options: readonly Intent[]): Step {
 function attachmentReply(turn: Turn, kind: NonNullable<UnderstoodMessage['attachment']>): Step {
   turn.intent = 'other';
   if (kind === 'voice' || kind === 'audio') return turn.say('attachmentVoice').done();
-  if (kind === 'sticker') {
-    turn.buttons = [label('book', turn), label('prices', turn), label('address', turn)];
-    return turn.say('attachmentSticker').done();
-  }
-  if (kind === 'location') {
-    turn.buttons = [label('book', turn), label('address', turn)];
-    return turn.say('attachmentLocation').done();
-  }
+  if (kind === 'sticker') return turn.say('attachmentSticker').done();
+  if (kind === 'location') return turn.say('attachmentLocation').done();
   turn.effects.push({ kind: 'hand-off', reason: 'attachment' });
   turn.leadStatus = 'escalated';
   return turn.say(kind === 'photo' || kind === 'video' ? 'attachmentPhoto' : 'attachmentOther').done();
@@ -337,7 +361,9 @@ function startCancel(turn: Turn): Step {
   delete turn.state.booking;
   turn.state.pending = { kind: 'cancel', appointmentId: visit.id };
   turn.buttons = [label('yesCancel', turn), label('noKeep', turn)];
-  return turn.say('askCancel', { service: visit.serviceName, when: slotPhrase(visit.startsAt, turn) }).done();
+  return turn
+    .say('askCancel', { service: plainName(turn, visit.serviceName), when: slotPhrase(visit.startsAt, turn) })
+    .done();
 }
 
 function confirmVisit(turn: Turn): Step {
@@ -346,7 +372,9 @@ function confirmVisit(turn: Turn): Step {
   const visit = turn.facts.visits[0];
   if (!visit) return turn.say('noVisits').done();
   turn.leadStatus = 'booked';
-  return turn.say('visitConfirmed', { service: visit.serviceName, when: slotPhrase(visit.startsAt, turn) }).done();
+  return turn
+    .say('visitConfirmed', { service: plainName(turn, visit.serviceName), when: slotPhrase(visit.startsAt, turn) })
+    .done();
 }
 
 function cancelVisit(turn: Turn, appointmentId: string): Step {
@@ -357,7 +385,10 @@ function cancelVisit(turn: Turn, appointmentId: string): Step {
   turn.leadStatus = 'cancelled';
   delete turn.state.lastVisit;
   return turn
-    .say('cancelled', visit ? { service: visit.serviceName, when: slotPhrase(visit.startsAt, turn) } : {})
+    .say(
+      'cancelled',
+      visit ? { service: plainName(turn, visit.serviceName), when: slotPhrase(visit.startsAt, turn) } : {},
+    )
     .done();
 }
 
@@ -386,13 +417,13 @@ function bookingStep(turn: Turn, text: string): Step {
   const fromOptions = draft.serviceOptions?.find((o) => sameLabel(o.name, text));
   const named = fromOptions ? [facts.services.find((s) => s.id === fromOptions.id)!] : facts.named;
   if (named.length > 0 && !draft.rescheduleOf) {
-    const choice = serviceChoice(named, draft);
+    const choice = serviceChoice(named, draft, text);
     if (choice.length > 1) {
       rememberWanted(turn, draft, text);
       draft.serviceOptions = choice.map((s) => ({ id: s.id, name: s.name }));
       draft.awaiting = 'service';
       turn.buttons = choice.slice(0, 3).map((s) => s.name);
-      return turn.say('whichService', { options: choice.map((s) => naturalOrder(s.name)).join(' или ') }).done();
+      return turn.say('whichService', { options: choice.map((s) => plainName(turn, s.name)).join(' или ') }).done();
     }
     if (choice[0].id !== draft.serviceId) {
       if (draft.offered) turn.effects.push({ kind: 'release-holds' });
@@ -418,13 +449,35 @@ function bookingStep(turn: Turn, text: string): Step {
 }
 
 /** Of the services named, those the client may mean: the draft's own stays when a vaguer name still fits it. */
-function serviceChoice(named: readonly ServiceFact[], draft: BookingDraft): ServiceFact[] {
+function serviceChoice(named: readonly ServiceFact[], draft: BookingDraft, text: string): ServiceFact[] {
   if (named.length === 1) return [...named];
+  const full = named.filter((s) => fullyNamed(s.name, text));
+  if (full.length === 1) return full;
   const current = named.find((s) => s.id === draft.serviceId);
   if (current) return [current];
   const first = named[0].name.toLowerCase().split(' ')[0];
   const sameKind = named.filter((s) => s.name.toLowerCase().split(' ')[0] === first);
   return sameKind.length > 1 ? sameKind : [named[0]];
+}
+
+/** Every word of the service's name stands in the text, in some form ("на мужскую стрижку" names "Стрижка мужская"). */
+function fullyNamed(name: string, text: string): boolean {
+  const words = text
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .split(/[^a-zа-я0-9]+/);
+  return name
+    .toLowerCase()
+    .replace(/ё/g, 'е')
+    .split(/[^a-zа-я0-9]+/)
+    .filter((w) => w.length >= 3)
+    .every((w) =>
+      words.some(
+        (t) =>
+          t.slice(0, Math.max(3, Math.min(t.length, w.length) - 2)) ===
+          w.slice(0, Math.max(3, Math.min(t.length, w.length) - 2)),
+      ),
+    );
 }
 
 /** Keeps what the message says about the day and time, read against what was said before. */
@@ -484,7 +537,7 @@ function offerStep(turn: Turn, draft: BookingDraft, text: string): Step {
   rememberWanted(turn, draft, text);
   if (!draft.wanted && !draft.offered) {
     draft.awaiting = 'time';
-    return turn.say('askTime', { service: accusative(draft.serviceName!) }).done();
+    return turn.say('askTime', { service: inAccusative(turn, draft.serviceName!) }).done();
   }
   const spans = draft.wanted ?? [];
   if (spans.length > 0 && whyNot(spans, facts.serviceHours[draft.serviceId!] ?? [], turn).key !== 'allTaken') {
@@ -530,7 +583,7 @@ function nearest(turn: Turn, draft: BookingDraft, from: string): { need: Need } 
 function noSlots(turn: Turn, draft: BookingDraft): Step {
   delete draft.offered;
   draft.awaiting = 'time';
-  return turn.say('noSlotsSoon', { service: accusative(draft.serviceName!) }).done();
+  return turn.say('noSlotsSoon', { service: inAccusative(turn, draft.serviceName!) }).done();
 }
 
 /** "а можно чуть раньше?": the same day, before the first time offered (or after the last one). */
@@ -572,7 +625,7 @@ function offer(
   turn.buttons = draft.offered.map((s) => s.label);
   return turn
     .say(key, {
-      service: accusative(draft.serviceName!),
+      service: inAccusative(turn, draft.serviceName!),
       slots: draft.offered.map((s) => s.label).join('; '),
       ...values,
     })
@@ -652,11 +705,23 @@ function book(turn: Turn, draft: BookingDraft, slot: OfferedSlot): Step {
   turn.details = { visit: when, service };
   turn.state.lastVisit = { service, startsAt: slot.startsAt };
   delete turn.state.booking;
-  if (moved) return turn.say('moved', { service, when }).done();
-  return turn.say('booked', { service: accusative(service), when, address: address ? `, ${address}` : '' }).done();
+  if (moved) return turn.say('moved', { service: plainName(turn, service), when }).done();
+  return turn
+    .say('booked', { service: inAccusative(turn, service), when, address: address ? `, ${address}` : '' })
+    .done();
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** A service after "на" in the reply's language: "на женскую стрижку", "for women's haircut". */
+function inAccusative(turn: Turn, name: string): string {
+  return turn.lang === 'en' ? englishServiceName(name) : accusative(name);
+}
+
+/** A service in a list, in the reply's language. */
+function plainName(turn: Turn, name: string): string {
+  return turn.lang === 'en' ? englishServiceName(name) : naturalOrder(name);
+}
 
 function label(key: keyof typeof MENU, turn: Turn): string {
   return MENU[key][turn.lang];

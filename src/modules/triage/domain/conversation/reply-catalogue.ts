@@ -7,11 +7,11 @@ import type { Language } from '../triage-result';
 
 export const REPLY_TEXTS = {
   greeting: {
-    ru: 'Здравствуйте! Я помощник администратора. Помогу записаться, подскажу цены и адрес — напишите, что вас интересует.',
-    en: 'Hello! I am the assistant of the front desk. I can book you in and tell you prices and the address — what would you like?',
+    ru: 'Здравствуйте! Я помощник администратора: помогу записаться, подскажу цены и адрес. Что вас интересует?',
+    en: 'Hello! I am the assistant of the front desk: I can book you in and tell you prices and the address. What would you like?',
   },
   clarify: {
-    ru: 'Уточните, пожалуйста, что вы хотите — выберите вариант или напишите своими словами.',
+    ru: 'Подскажите, пожалуйста, что вы хотите? Выберите вариант или напишите своими словами.',
     en: 'Could you tell me what you would like? Pick an option or write it in your own words.',
   },
   closing: { ru: 'Пожалуйста! Если что-то понадобится — пишите.', en: 'You are welcome! Write any time.' },
@@ -104,6 +104,10 @@ export const REPLY_TEXTS = {
     ru: 'Запись отменена: {service}, {when}. Если захотите прийти в другой день — просто напишите.',
     en: 'Your visit is cancelled: {service}, {when}. Write to us whenever you want to come another day.',
   },
+  draftDropped: {
+    ru: 'Хорошо, не записываю. Если передумаете — просто напишите.',
+    en: 'All right, I will not book it. Write any time if you change your mind.',
+  },
   keepVisit: { ru: 'Хорошо, запись остаётся в силе. Ждём вас!', en: 'All right, your visit stays. See you!' },
   noVisits: {
     ru: 'Не нашла у вас предстоящих записей. Если вы записывались с другого номера, напишите его — я проверю.',
@@ -162,12 +166,12 @@ export const REPLY_TEXTS = {
     en: 'Thank you, I got the photo — the front desk will look at it and answer here. If you have a question, please write it.',
   },
   attachmentSticker: {
-    ru: 'Спасибо! Чем могу помочь? Могу записать, подсказать цены или адрес.',
-    en: 'Thanks! How can I help? I can book you in or tell you prices and the address.',
+    ru: 'Спасибо! Стикеры я пока не понимаю — напишите, пожалуйста, словами, чем помочь.',
+    en: 'Thanks! I cannot read stickers yet — please write in words how I can help.',
   },
   attachmentLocation: {
-    ru: 'Спасибо, вижу ваше местоположение. Чем помочь — записать вас или подсказать, как добраться?',
-    en: 'Thanks, I can see your location. Shall I book you in or tell you how to get to us?',
+    ru: 'Спасибо, геопозицию получила. Если нужно, как до нас добраться, — напишите текстом, я подскажу адрес; администратор тоже увидит ваше сообщение.',
+    en: 'Thanks, I got your location. If you need directions, write to me and I will send the address; the front desk will see your message too.',
   },
   attachmentOther: {
     ru: 'Спасибо, файл получила — его посмотрит администратор. Если есть вопрос, напишите его текстом.',

@@ -40,3 +40,36 @@ export function russianServiceWords(text: string): string {
     .map(([, words]) => words)
     .join(' ');
 }
+
+const ENGLISH_NAMES: Record<string, string> = {
+  маникюр: 'manicure',
+  педикюр: 'pedicure',
+  'стрижка женская': "women's haircut",
+  'стрижка мужская': "men's haircut",
+  окрашивание: 'hair colouring',
+  'оформление бровей': 'brow shaping',
+  'приём терапевта': 'GP appointment',
+  'приём педиатра': 'paediatrician appointment',
+  'узи брюшной полости': 'abdominal ultrasound',
+  'сдача анализов': 'lab tests',
+  шиномонтаж: 'tyre change',
+  'замена масла': 'oil change',
+  'компьютерная диагностика': 'computer diagnostics',
+  'развал-схождение': 'wheel alignment',
+  'замена тормозных колодок': 'brake pad replacement',
+  'пробная тренировка': 'trial workout',
+  'персональная тренировка': 'personal training',
+  пилатес: 'pilates',
+  йога: 'yoga',
+  стретчинг: 'stretching',
+  'пробное занятие': 'trial lesson',
+  'подготовка к школе': 'school preparation',
+  'занятие с логопедом': 'speech therapy session',
+  'английский язык': 'English lessons',
+  робототехника: 'robotics',
+};
+
+/** A catalogue name in English for an English reply; the name itself when it has no English one. */
+export function englishServiceName(name: string): string {
+  return ENGLISH_NAMES[name.toLowerCase().replace(/ё/g, 'е').replace('прием', 'приём')] ?? name;
+}

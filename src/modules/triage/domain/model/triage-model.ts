@@ -11,6 +11,9 @@ import {
 } from './linear-model';
 import { textFeatures } from './text-features';
 
+/** Raise when features, heads or training change: models stored by an older version are then trained again. */
+export const MODEL_VERSION = 'triage-linear-1';
+
 /**
  * The heads of the triage model: the primary intent (one of ten), every intent asked for (one-vs-rest, for messages
  * that ask several things), whether a person must look, and whether the client is in a hurry.
