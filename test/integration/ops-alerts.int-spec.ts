@@ -199,7 +199,7 @@ describe('operational alerts to the managers', () => {
 
     it('opens after a failure: one alert; closes when a probe gets through: one recovery', async () => {
       openai.failNext(openAiError(500));
-      expect(await converse()).toBe('rules');
+      expect(await converse()).toBe('model');
 
       const alert = await arrived(group);
       expect(alert.text).toMatch(/LLM не отвечает: бот отвечает по правилам/);

@@ -117,7 +117,7 @@ export function llmCircuitCondition(host: string, open: boolean): ConditionReadi
     key: `llm-circuit:${host}`,
     status: open ? 'firing' : 'clear',
     alert: {
-      title: 'LLM не отвечает: бот отвечает по правилам, без LLM',
+      title: 'LLM не отвечает: бот отвечает по правилам (офлайн-модель), без LLM',
       sample: `процесс ${host}: LLM отключён после ошибок подряд, периодически пробуем снова`,
     },
     recovery: {

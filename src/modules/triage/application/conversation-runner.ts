@@ -38,7 +38,7 @@ export class ConversationRunner {
   /** The outcome, and the contact the message belongs to now (a phone typed in it may have merged two contacts). */
   async answer(message: StoredMessage, dialog: Dialog, triage: TriageResult): Promise<Outcome & { contactId: string }> {
     const contactId = await this.rememberContact(message, triage);
-    let facts = await this.facts(message, triage);
+    let facts = await this.facts(message, triage, contactId);
     const understood = { text: message.text, triage, attachment: message.attachment ?? undefined };
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const step = converse(dialog.state, understood, facts);
@@ -66,12 +66,12 @@ export class ConversationRunner {
     return this.leads.completeContact(message.contactId, { phone, name: triage.slots.name });
   }
 
-  private async facts(message: StoredMessage, triage: TriageResult): Promise<ConversationFacts> {
+  private async facts(message: StoredMessage, triage: TriageResult, contactId: string): Promise<ConversationFacts> {
     const [profile, services, serviceHours, contact] = await Promise.all([
       this.profile.get(),
       this.scheduling.listServices(),
       this.scheduling.serviceHours(),
-      this.leads.contactOf(message.contactId),
+      this.leads.contactOf(contactId),
     ]);
     const zone = profile.timeZone;
     const now = DateTime.now().setZone(zone);
@@ -222,10 +222,7 @@ export class ConversationRunner {
       case 'alert':
         await this.alerts.raise({
           groupKey: `${effect.about}:${message.conversationId}`,
-          title:
-            effect.about === 'address-missing'
-              ? 'Клиент спрашивает адрес, а в профиле он не заполнен: ответьте клиенту и заполните профиль'
-              : 'Клиент записывается с жалобой на самочувствие: проверьте запись',
+          title: ALERT_TITLES[effect.about],
           sample: `«${message.text.slice(0, 300)}» — разговор ${message.conversationId}`,
         });
         return;
@@ -245,6 +242,12 @@ export class ConversationRunner {
   }
 }
 
+const ALERT_TITLES: Record<'address-missing' | 'symptom' | 'voice', string> = {
+  'address-missing': 'Клиент спрашивает адрес, а в профиле он не заполнен: ответьте клиенту и заполните профиль',
+  symptom: 'Клиент записывается с жалобой на самочувствие: проверьте запись',
+  voice: 'Клиент прислал голосовое: бот попросил написать текстом, послушайте его',
+};
+
 const REASONS_RU: Record<string, string> = {
   attachment: 'фото или файл',
   red_flag: 'СРОЧНО: возможно, нужна скорая',
@@ -255,6 +258,7 @@ const REASONS_RU: Record<string, string> = {
   complaint: 'жалоба',
   human: 'просит человека',
   abuse: 'грубость или угрозы',
+  scenario: 'так настроен сценарий',
 };
 
 /** What the message says about the day and time; a day already gone ("вчера", last week's date) stays in the past. */

@@ -6,9 +6,9 @@ import { OutboxWriter } from '../../outbox';
 import { Scenarios } from '../../settings';
 import { DialogRepository } from '../adapters/persistence/dialog.repository';
 import type { Outcome } from '../domain/conversation/booking-flow';
-import type { Dialog } from '../domain/dialog-state';
+import type { Dialog, DialogState } from '../domain/dialog-state';
 import type { TriageResult } from '../domain/triage-result';
-import { IntentClassifier, type ConversationTurn } from '../ports/intent-classifier.port';
+import { IntentClassifier, type ConversationTurn, type DialogSummary } from '../ports/intent-classifier.port';
 import { ConversationRunner } from './conversation-runner';
 
 const RECENT_TURNS = 6;
@@ -17,7 +17,7 @@ const WORDLESS: TriageResult = {
   intent: 'other',
   intents: ['other'],
   confidence: 1,
-  urgency: 'cold',
+  urgency: 'hot',
   escalate: false,
   slots: {},
 };
@@ -46,7 +46,11 @@ export class TriageMessageUseCase {
   async understand(messageId: string): Promise<TriageResult> {
     const message = await this.inbound(messageId);
     if (isWordless(message)) return WORDLESS;
-    return this.classifier.classify(message.text, { recentMessages: await this.recentTurns(message) });
+    const [recentMessages, state] = await Promise.all([
+      this.recentTurns(message),
+      this.dialogs.peek(message.conversationId),
+    ]);
+    return this.classifier.classify(message.text, { recentMessages, dialog: summaryOf(state) });
   }
 
   /** Acts on the message, in the job's transaction; classifies it first unless `understood` is given. */
@@ -67,7 +71,7 @@ export class TriageMessageUseCase {
       {
         intent: answer?.intent ?? triage.intent,
         urgency: triage.urgency,
-        escalate: handedOff || (dialog.handedOff && triage.escalate),
+        escalate: handedOff || Boolean(answer?.flagged) || (dialog.handedOff && triage.escalate),
         details: { ...triage.slots, ...answer?.details },
       },
       this.env.CRM_PROVIDER,
@@ -111,11 +115,27 @@ export class TriageMessageUseCase {
   ): Promise<(Outcome & { contactId: string }) | null> {
     const scenario = await this.scenarios.forIntent(triage.intent);
     if (scenario?.escalate && !triage.escalate) {
-      return this.conversation.answer(message, dialog, { ...triage, escalate: true, escalation: 'human' });
+      return this.conversation.answer(message, dialog, { ...triage, escalate: true, escalation: 'scenario' });
     }
     if (scenario && !scenario.enabled && !triage.escalate) return null;
-    return this.conversation.answer(message, dialog, triage);
+    const outcome = await this.conversation.answer(message, dialog, triage);
+    // The agency's own wording for an intent replaces the bot's plain answer to it (not a booking step).
+    if (scenario && scenario.source !== 'preset' && outcome.effects.length === 0 && outcome.intent === triage.intent) {
+      const configured = await this.scenarios.render(scenario, triage.slots);
+      if (configured) return { ...outcome, text: configured };
+    }
+    return outcome;
   }
+}
+
+/** What a classifier that reads context should know of the dialog. */
+function summaryOf(state: DialogState): DialogSummary {
+  const summary: DialogSummary = {};
+  if (state.booking?.serviceName) summary.service = state.booking.serviceName;
+  if (state.booking?.offered?.length) summary.offered = state.booking.offered.map((slot) => slot.label);
+  if (state.booking?.awaiting) summary.awaiting = state.booking.awaiting;
+  if (state.pending) summary.confirmingCancel = true;
+  return summary;
 }
 
 /** A voice message, a photo, a sticker without words. */

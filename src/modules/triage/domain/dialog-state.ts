@@ -44,9 +44,6 @@ export interface PendingConfirmation {
 export interface DialogState {
   booking?: BookingDraft;
   pending?: PendingConfirmation;
-  /** Name and phone the client gave in this conversation (they are also saved on the contact). */
-  name?: string;
-  phone?: string;
   /** The language of the conversation, from the client's last message with words. */
   lang?: Language;
   /** The visit booked or moved last in this conversation, for a thank-you after it. */

@@ -45,7 +45,9 @@ export type EscalationReason =
   | 'complaint'
   | 'human'
   | 'abuse'
-  | 'consultation';
+  | 'consultation'
+  /** The agency's scenario sends this intent to a person. */
+  | 'scenario';
 
 export interface TriageSlots {
   service?: string;

@@ -42,6 +42,8 @@ export const DEFAULT_THRESHOLDS: UnderstandingThresholds = {
 
 const PERSON_INTENTS: ReadonlySet<Intent> = new Set(['consultation', 'complaint', 'human']);
 const CLARIFY_OPTIONS = 3;
+/** Below this a message the model calls spam is answered after all (with a question): a client is never dropped on a guess. */
+const SPAM_SURE = 0.5;
 
 /**
  * Understands one client message offline: the learned model picks the intents, the escalation cues and the model
@@ -78,11 +80,18 @@ export function interpretScores(
 ): TriageResult {
   const primaryScores = scores.primary;
   const likeliest = INTENTS.reduce((best, i) => (primaryScores[i] > primaryScores[best] ? i : best), INTENTS[0]);
-  const intent =
+  const chosen =
     INTENT_PRIORITY.slice(0, INTENT_PRIORITY.indexOf(likeliest)).find(
       (i) => scores.intents[i] >= thresholds.priority,
     ) ?? likeliest;
-  const confidence = round(primaryScores[intent]);
+  // Spam gets no answer at all: only when the model is sure; otherwise the next likeliest, and the bot asks.
+  const unsureSpam = chosen === 'spam' && primaryScores.spam < SPAM_SURE;
+  const intent: Intent = unsureSpam
+    ? INTENTS.filter((i) => i !== 'spam').reduce((a, b) => (primaryScores[b] > primaryScores[a] ? b : a))
+    : chosen;
+  const confidence = round(
+    unsureSpam ? Math.min(primaryScores[intent], thresholds.clarify - 0.01) : primaryScores[intent],
+  );
   const intents = intentSet(intent, scores.intents, thresholds.secondary);
   const details = detailsFor(reading, intent);
   const lang = detectLanguage(text);
@@ -123,7 +132,8 @@ function intentSet(primary: Intent, scores: Record<Intent, number>, threshold: n
 /** A consultation, complaint or request for a person: the primary intent, or a second one the model is sure of. */
 function personReason(primary: Intent, scores: Record<Intent, number>, threshold: number): EscalationReason | null {
   if (PERSON_INTENTS.has(primary)) return primary as EscalationReason;
-  const second = [...PERSON_INTENTS].find((i) => scores[i] >= threshold);
+  // Asking for a person is said outright; a phone number in the text makes the model think of it too often.
+  const second = [...PERSON_INTENTS].find((i) => scores[i] >= (i === 'human' ? Math.max(threshold, 0.5) : threshold));
   return second ? (second as EscalationReason) : null;
 }
 
@@ -136,3 +146,26 @@ function clarifyOptions(scores: Record<Intent, number>): Intent[] {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * The escalation cues and the language for a result another classifier (the LLM) produced: the safety net runs on
+ * every message, whoever classified it.
+ */
+export function withSafetyNet(result: TriageResult, text: string): TriageResult {
+  const out: TriageResult = { ...result, lang: result.lang ?? detectLanguage(text) };
+  if (result.intent === 'spam') return out;
+  const cues = escalationCues(readMessage(text).norm.text, text);
+  const reason = cues.reason ?? personReason(result.intent, {} as Record<Intent, number>, 1) ?? null;
+  if (reason) {
+    out.escalate = true;
+    out.escalation = result.escalation ?? reason;
+  } else if (result.escalate) {
+    out.escalation = result.escalation ?? 'consultation';
+  }
+  if (cues.redFlag) {
+    out.redFlag = true;
+    out.escalation = 'red_flag';
+    out.urgency = 'hot';
+  }
+  return out;
+}

@@ -10,6 +10,17 @@ export interface ConversationTurn {
 export interface ClassificationContext {
   /** Messages before this one, oldest first. */
   recentMessages?: ConversationTurn[];
+  /** Where the dialog stands: what the client is booking, what the bot offered and what it waits for. */
+  dialog?: DialogSummary;
+}
+
+export interface DialogSummary {
+  service?: string;
+  /** The slot labels the bot offered, as the client sees them. */
+  offered?: string[];
+  awaiting?: string;
+  /** The bot waits for a yes or a no to cancelling a visit. */
+  confirmingCancel?: boolean;
 }
 
 /** Understands one client message. Adapters: offline rules, an LLM, and a hybrid of both. */

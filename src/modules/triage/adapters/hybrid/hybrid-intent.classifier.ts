@@ -68,7 +68,8 @@ export class HybridIntentClassifier extends IntentClassifier {
   }
 
   private async byRules(text: string, context?: ClassificationContext): Promise<TriageResult> {
-    return { ...(await this.rules.classify(text, context)), source: 'rules' };
+    const result = await this.rules.classify(text, context);
+    return { ...result, source: result.source ?? 'rules' };
   }
 
   private async withinBudget<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {

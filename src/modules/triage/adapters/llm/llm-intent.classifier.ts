@@ -50,6 +50,7 @@ export class LlmIntentClassifier extends IntentClassifier {
       preset: this.settings.preset,
       text,
       recentMessages: context?.recentMessages,
+      dialog: context?.dialog,
       maskPii: this.settings.maskPii,
     });
     const deadline = AbortSignal.timeout(this.settings.timeoutMs);

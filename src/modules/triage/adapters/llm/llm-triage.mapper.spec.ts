@@ -22,6 +22,7 @@ describe('toTriageResult', () => {
     expect(result).toEqual({
       intent: 'booking',
       intents: ['booking'],
+      lang: 'ru',
       confidence: 0.9,
       urgency: 'hot',
       escalate: false,

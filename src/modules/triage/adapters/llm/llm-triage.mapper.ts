@@ -1,5 +1,6 @@
 import { extractPhone } from '../../domain/triage-slots';
-import type { TriageResult, TriageSlots } from '../../domain/triage-result';
+import { byPriority, type TriageResult, type TriageSlots } from '../../domain/triage-result';
+import { withSafetyNet } from '../../domain/understand-message';
 import type { LlmTriage } from './llm-triage.schema';
 
 /**
@@ -25,13 +26,17 @@ export function toTriageResult(answer: LlmTriage, originalText: string, phonesMa
     const phone = extractPhone(originalText) ?? (phonesMasked ? undefined : verbatim(given.phone));
     if (phone) slots.phone = phone;
   }
-  return {
-    intent: answer.intent,
-    intents: [answer.intent],
-    confidence: answer.confidence,
-    urgency: answer.urgency,
-    escalate: answer.escalate,
-    slots,
-    source: 'llm',
-  };
+  const others = (answer.intents ?? []).filter((i) => i !== answer.intent && i !== 'spam');
+  return withSafetyNet(
+    {
+      intent: answer.intent,
+      intents: answer.intent === 'spam' ? ['spam'] : [answer.intent, ...byPriority(others)],
+      confidence: answer.confidence,
+      urgency: answer.urgency,
+      escalate: answer.escalate,
+      slots,
+      source: 'llm',
+    },
+    originalText,
+  );
 }

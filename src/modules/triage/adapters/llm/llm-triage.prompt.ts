@@ -1,5 +1,5 @@
 import type { BusinessPreset } from '../../domain/business-presets';
-import type { ConversationTurn } from '../../ports/intent-classifier.port';
+import type { ConversationTurn, DialogSummary } from '../../ports/intent-classifier.port';
 import { businessProfile } from './business-profile';
 import { maskPhones, PHONE_PLACEHOLDER } from './pii-mask';
 import { TRIAGE_FUNCTION } from './llm-triage.schema';
@@ -17,6 +17,7 @@ export interface TriagePromptInput {
   recentMessages?: readonly ConversationTurn[];
   /** Replace phone numbers with a placeholder everywhere in the prompt. */
   maskPii: boolean;
+  dialog?: DialogSummary;
 }
 
 export interface TriagePrompt {
@@ -62,9 +63,22 @@ export function buildTriagePrompt(input: TriagePromptInput): TriagePrompt {
     : ['There are no earlier messages in this conversation.'];
   const user = [
     ...conversation,
+    ...dialogLines(input.dialog),
     '',
     'New message from the client:',
     `<message>${clean(input.text, MAX_MESSAGE_CHARS)}</message>`,
   ].join('\n');
   return { system, user };
+}
+
+/** The dialog's state in words: a follow-up ("а пораньше?", "давайте второй") is read against it. */
+function dialogLines(dialog: DialogSummary | undefined): string[] {
+  if (!dialog || Object.keys(dialog).length === 0) return [];
+  const lines = ['', 'Where the dialog stands:'];
+  if (dialog.service) lines.push(`- the client is booking: ${dialog.service}`);
+  if (dialog.offered?.length) lines.push(`- the bot offered these times: ${dialog.offered.join('; ')}`);
+  if (dialog.awaiting) lines.push(`- the bot waits for: ${dialog.awaiting}`);
+  if (dialog.confirmingCancel) lines.push("- the bot asked whether to cancel the client's visit");
+  lines.push('A message that answers the bot (a time, "earlier", "the second one", a service) continues that booking.');
+  return lines;
 }

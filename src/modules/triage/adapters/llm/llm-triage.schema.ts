@@ -10,7 +10,11 @@ const slot = (description: string) => z.string().nullish().describe(description)
  */
 export const llmTriageSchema = z
   .object({
-    intent: z.enum(INTENTS).describe('exactly one intent, by the priority rules'),
+    intent: z.enum(INTENTS).describe('the primary intent, by the priority rules'),
+    intents: z
+      .array(z.enum(INTENTS))
+      .nullish()
+      .describe('every intent the new message asks for, primary first (price and address asked with a booking too)'),
     confidence: z.number().min(0).max(1).describe('how sure you are of the intent, 0..1'),
     urgency: z.enum(['hot', 'cold']),
     escalate: z.boolean().describe('true when a human must take over'),

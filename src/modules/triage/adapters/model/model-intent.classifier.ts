@@ -153,7 +153,7 @@ export class ModelIntentClassifier extends IntentClassifier implements OnApplica
       });
       this.logger.log(`switched to triage model ${stored.id}, trained on ${stored.trainedOn} messages`);
     } catch (error) {
-      this.logger.warn(`could not check for a newer triage model: ${(error as Error).message}`);
+      this.logger.debug(`could not check for a newer triage model: ${(error as Error).message}`);
     }
   }
 }

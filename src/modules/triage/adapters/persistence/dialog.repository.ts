@@ -23,6 +23,15 @@ export class DialogRepository {
     return { conversationId, state: row.state, handedOff: row.handed_off_at !== null };
   }
 
+  /** The dialog's state as it is, without a lock (for a classifier that reads context); empty when none. */
+  async peek(conversationId: string): Promise<DialogState> {
+    const [row] = await this.query<Array<{ state: DialogState }>>(
+      'SELECT state FROM dialogs WHERE conversation_id = $1',
+      [conversationId],
+    );
+    return row?.state ?? {};
+  }
+
   /** Writes the state when it differs from `previous` (what `lock` read): most messages change nothing. */
   async save(conversationId: string, state: DialogState, previous?: DialogState): Promise<void> {
     if (previous && JSON.stringify(previous) === JSON.stringify(state)) return;

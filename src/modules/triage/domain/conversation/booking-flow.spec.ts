@@ -196,7 +196,8 @@ describe('the booking flow', () => {
           wanted: wanted('2026-12-04', '18:00'),
         },
       );
-      const booked = say(first.state, first.buttons[1], triage(['other']));
+      // The application saved the phone on the contact when it read it.
+      const booked = say(first.state, first.buttons[1], triage(['other']), { contact: { name: null, phone } });
       expect(booked.effects).toContainEqual(expect.objectContaining({ kind: 'book', serviceId: MANICURE.id }));
       expect(booked.text).toMatch(/Вы записаны на маникюр: пятница, 4 декабря, 18:30, ул. Мира, 10/);
     });
@@ -232,12 +233,20 @@ describe('the booking flow', () => {
     });
 
     it('offers others when the slot was taken at the last moment', () => {
-      const first = say({ phone: '+79131234567' }, 'маникюр в пятницу к шести', triage(['booking']), {
+      const contact = { name: null, phone: '+79131234567' };
+      const first = say({}, 'маникюр в пятницу к шести', triage(['booking']), {
         named: [MANICURE],
         wanted: wanted('2026-12-04', '18:00'),
+        contact,
       });
       const taken = first.state.booking!.offered![0].startsAt;
-      const retry = say(first.state, first.buttons[0], triage(['other']), { taken }, { busy: ['2026-12-04 18:00'] });
+      const retry = say(
+        first.state,
+        first.buttons[0],
+        triage(['other']),
+        { taken, contact },
+        { busy: ['2026-12-04 18:00'] },
+      );
       expect(retry.text).toMatch(/только что заняли/);
       expect(localTimes(retry)).not.toContain('Fri 18:00');
     });
@@ -452,5 +461,16 @@ describe('the booking flow', () => {
       expect(reply.text).toMatch(pattern);
       expect(reply.effects.some((e) => e.kind === 'hand-off')).toBe(handedOff);
     });
+  });
+});
+
+describe('the booking flow against a context-free intent', () => {
+  it('reads "а попозже?" as a change of the offer even when the model says reschedule', () => {
+    const offer = say({}, 'маникюр в пятницу к шести', triage(['booking']), {
+      named: [MANICURE],
+      wanted: wanted('2026-12-04', '18:00'),
+    });
+    const later = say(offer.state, 'а попозже?', triage(['reschedule']));
+    expect(localTimes(later)).toEqual(['Fri 19:30', 'Fri 20:00', 'Fri 20:30']);
   });
 });

@@ -36,7 +36,7 @@ export type Effect =
   | { kind: 'cancel'; appointmentId: string }
   | { kind: 'release-holds' }
   | { kind: 'hand-off'; reason: EscalationReason | 'attachment' }
-  | { kind: 'alert'; about: 'address-missing' | 'symptom' };
+  | { kind: 'alert'; about: 'address-missing' | 'symptom' | 'voice' };
 
 export interface Outcome {
   text: string;
@@ -47,6 +47,8 @@ export interface Outcome {
   intent: Intent;
   leadStatus?: 'booked' | 'cancelled' | 'escalated';
   details?: Record<string, string>;
+  /** A person should look at the lead although the bot keeps the conversation (a voice note to listen to). */
+  flagged?: boolean;
 }
 
 export type Need = { kind: 'visits' } | ({ kind: 'slots' } & SlotSearch);
@@ -66,6 +68,7 @@ class Turn {
   intent: Intent;
   leadStatus?: Outcome['leadStatus'];
   details?: Record<string, string>;
+  flagged?: boolean;
 
   constructor(
     readonly state: DialogState,
@@ -91,6 +94,7 @@ class Turn {
         intent: this.intent,
         leadStatus: this.leadStatus,
         details: this.details,
+        flagged: this.flagged,
       },
     };
   }
@@ -102,7 +106,6 @@ export function converse(state: DialogState, message: UnderstoodMessage, facts: 
   const hasWords = message.text.trim().length > 0;
   if (hasWords && triage.lang) next.lang = triage.lang;
   const turn = new Turn(next, facts, next.lang ?? 'ru', triage.intent);
-  rememberContact(turn, triage);
 
   if (message.attachment && !hasWords) return attachmentReply(turn, message.attachment);
   if (triage.escalate && !bookableSymptom(triage, facts)) return handOff(turn, triage);
@@ -130,18 +133,21 @@ export function converse(state: DialogState, message: UnderstoodMessage, facts: 
   const intents = intentsOf(text, triage, turn);
   const draft = next.booking;
   const picked = draft?.offered ? pickOffered(text, draft.offered, facts.zone) : null;
-  if (draft && picked) return choose(turn, draft, picked);
-  if (draft?.awaiting === 'contact' && draft.chosen) return collectContact(turn, draft);
+  if (draft && picked) return choose(turn, draft, picked, triage);
+  if (draft?.awaiting === 'contact' && draft.chosen) return collectContact(turn, draft, triage);
 
   // While a new booking is being put together, "раньше", "не в субботу, а в воскресенье" change the draft, not a visit.
   const draftChange = draft !== undefined && !draft.rescheduleOf && followsBooking(text, triage, facts, draft, true);
-  if (intents.includes('cancel') && !intents.includes('reschedule') && !draftChange) {
+  // A visit is cancelled or moved only when that is what the message is about (its primary intent): a booking that
+  // also sounds a little like a move ("можно в среду в 15?") is a booking.
+  const primary = intents[0];
+  if (primary === 'cancel' && !draftChange) {
     if (draft && !draft.rescheduleOf && !mentionsVisit(text)) return dropDraft(turn);
     return startCancel(turn);
   }
-  if (intents.includes('reschedule') && !draftChange) return startReschedule(turn, text);
+  if (primary === 'reschedule' && !draftChange) return startReschedule(turn, text);
 
-  const continuing = draft !== undefined && followsBooking(text, triage, facts, draft);
+  const continuing = draftChange || (draft !== undefined && followsBooking(text, triage, facts, draft));
   if (asksServiceList(text) && !continuing) return listServices(turn);
   const closing = closingKind(text);
   if (closing && triage.intent === 'other') return closingReply(turn, closing);
@@ -153,8 +159,11 @@ export function converse(state: DialogState, message: UnderstoodMessage, facts: 
   if (facts.namesAService && facts.named.length === 0 && triage.intent !== 'other') return notOffered(turn);
   turn.intent = 'other';
   turn.buttons = [label('book', turn), label('prices', turn), label('address', turn)];
-  return turn.say('greeting').done();
+  return turn.say(GREETING.test(text) ? 'greeting' : 'clarify').done();
 }
+
+const GREETING =
+  /^\W*(?:здравствуй|здрасьте|здрасте|привет|добр(?:ый|ое|ого)|доброе|алло|hello|hi|hey|good (?:morning|afternoon|evening))/i;
 
 // ---------------------------------------------------------------- understanding in context
 
@@ -217,15 +226,12 @@ function bookableSymptom(triage: TriageResult, facts: ConversationFacts): boolea
   );
 }
 
-/** A phone or a name given at any point is kept (the application saves them on the contact as it reads them). */
-function rememberContact(turn: Turn, triage: TriageResult): void {
-  const { phone, name } = triage.slots;
-  if (phone) turn.state.phone = phone;
-  if (name) turn.state.name = name;
-}
-
-function knownPhone(turn: Turn): string | null {
-  return turn.state.phone ?? turn.facts.contact.phone;
+/**
+ * The client's phone: from the contact (a phone given at any point is saved there as soon as it is read, so the
+ * dialog state never holds personal data) or from this very message.
+ */
+function knownPhone(turn: Turn, triage: TriageResult): string | null {
+  return turn.facts.contact.phone ?? triage.slots.phone ?? null;
 }
 
 // ---------------------------------------------------------------- answers
@@ -321,7 +327,11 @@ function clarify(turn: Turn, options: readonly Intent[]): Step {
 
 function attachmentReply(turn: Turn, kind: NonNullable<UnderstoodMessage['attachment']>): Step {
   turn.intent = 'other';
-  if (kind === 'voice' || kind === 'audio') return turn.say('attachmentVoice').done();
+  if (kind === 'voice' || kind === 'audio') {
+    turn.effects.push({ kind: 'alert', about: 'voice' });
+    turn.flagged = true;
+    return turn.say('attachmentVoice').done();
+  }
   if (kind === 'sticker') return turn.say('attachmentSticker').done();
   if (kind === 'location') return turn.say('attachmentLocation').done();
   turn.effects.push({ kind: 'hand-off', reason: 'attachment' });
@@ -666,8 +676,8 @@ function whyNot(
   return { key: 'allTaken' };
 }
 
-function choose(turn: Turn, draft: BookingDraft, slot: OfferedSlot): Step {
-  if (!draft.rescheduleOf && !knownPhone(turn)) {
+function choose(turn: Turn, draft: BookingDraft, slot: OfferedSlot, triage: TriageResult): Step {
+  if (!draft.rescheduleOf && !knownPhone(turn, triage)) {
     draft.chosen = slot;
     draft.awaiting = 'contact';
     turn.intent = 'booking';
@@ -676,8 +686,8 @@ function choose(turn: Turn, draft: BookingDraft, slot: OfferedSlot): Step {
   return book(turn, draft, slot);
 }
 
-function collectContact(turn: Turn, draft: BookingDraft): Step {
-  if (!knownPhone(turn)) {
+function collectContact(turn: Turn, draft: BookingDraft, triage: TriageResult): Step {
+  if (!knownPhone(turn, triage)) {
     turn.intent = 'booking';
     return turn.say('askPhoneAgain').done();
   }

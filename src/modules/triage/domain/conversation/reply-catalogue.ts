@@ -114,7 +114,7 @@ export const REPLY_TEXTS = {
     en: 'I could not find an upcoming visit. If you booked with another phone number, write it and I will check.',
   },
   visitConfirmed: { ru: 'Спасибо, ждём вас: {service}, {when}!', en: 'Thank you, see you: {service}, {when}!' },
-  prices: { ru: 'Цены: {list}.', en: 'Prices: {list}.' },
+  prices: { ru: 'Цены: {list}.', en: 'Our prices are: {list}.' },
   priceUnknown: {
     ru: 'Стоимость {service} зависит от объёма работ — администратор подскажет точно.',
     en: 'The price of {service} depends on the work needed — the front desk will tell you exactly.',
@@ -158,7 +158,7 @@ export const REPLY_TEXTS = {
     en: 'Noted what is bothering you — the doctor will see it before the visit. If you feel worse, call 103 or 112.',
   },
   attachmentVoice: {
-    ru: 'Спасибо! Голосовые я пока не слушаю — напишите, пожалуйста, вопрос текстом, и я отвечу сразу.',
+    ru: 'Спасибо! Я пока не слушаю голосовые — напишите, пожалуйста, вопрос текстом, и я отвечу сразу. Голосовое администратор тоже послушает.',
     en: 'Thank you! I cannot listen to voice messages yet — please write your question and I will answer right away.',
   },
   attachmentPhoto: {
