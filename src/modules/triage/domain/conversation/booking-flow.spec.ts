@@ -474,3 +474,14 @@ describe('the booking flow against a context-free intent', () => {
     expect(localTimes(later)).toEqual(['Fri 19:30', 'Fri 20:00', 'Fri 20:30']);
   });
 });
+
+describe('the booking flow when the model hears a move with nothing to move', () => {
+  it('books when no visit exists and the message names a service and a day', () => {
+    const reply = say({}, 'на педикюр в пятницу после 16 можно?', triage(['reschedule']), {
+      named: [PEDICURE],
+      wanted: wanted('2026-12-04', '16:00'),
+    });
+    expect(reply.buttons[0]).toBe('пт 04.12, 16:00');
+    expect(reply.intent).toBe('booking');
+  });
+});

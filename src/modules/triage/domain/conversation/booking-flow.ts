@@ -407,6 +407,10 @@ function startReschedule(turn: Turn, text: string): Step {
   const visits = turn.facts.visits;
   if (!visits) return { need: { kind: 'visits' } };
   const visit: VisitFact | undefined = visits[0];
+  // No visit to move, but a service or a day named: "на педикюр 09.12 после 16 можно?" is a booking.
+  if (!visit && (turn.facts.named.length > 0 || turn.facts.wanted) && !mentionsVisit(text)) {
+    return bookingStep(turn, text);
+  }
   if (!visit) return turn.say('noVisits').done();
   const draft: BookingDraft = turn.state.booking?.rescheduleOf === visit.id ? turn.state.booking : {};
   draft.serviceId = visit.serviceId;
