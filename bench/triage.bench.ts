@@ -7,10 +7,12 @@
  *   rules' slots) side by side with the keyword rules alone, the floor it builds on;
  * - start-up: training on data/triage/train (what a process does once per corpus, in a worker thread) and loading
  *   the stored model from its bytes (what every later start-up does);
- * - resident memory before and after the model is loaded (after a GC; run with --expose-gc for a steady figure).
+ * - resident memory of a fresh process before and after the stored model is loaded (after a GC).
  */
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readCorpusPart } from '../src/modules/triage/adapters/model/triage-corpus.reader';
 import { TriageModelTrainer } from '../src/modules/triage/adapters/model/triage-model.trainer';
@@ -47,14 +49,23 @@ function summary(name: string, sorted: readonly number[]): string {
   return `${name.padEnd(34)} mean ${mean.toFixed(3)} ms   p50 ${at(0.5).toFixed(3)} ms   p99 ${at(0.99).toFixed(3)} ms`;
 }
 
+/** In a fresh process: resident memory with the triage code loaded, then with the stored model decoded and in use. */
+function measureMemory(file: string): void {
+  const sample = ['хочу на маникюр завтра в 5', 'сколько стоит?', 'у меня экзема, можно на маникюр?'];
+  for (const text of sample) classifyMessage(text);
+  const before = rssMb();
+  const model = new LinearModel(decodeModel(readFileSync(file)));
+  for (const text of sample) understandMessage(text, model);
+  const after = rssMb();
+  process.stdout.write(JSON.stringify({ before, after }));
+}
+
 async function main(): Promise<void> {
   const texts = [
     ...readCorpusPart('heldout').map((m) => m.text),
     ...parseLabeledJsonl(readFileSync(DEV, 'utf8')).map((m) => m.text),
   ];
   const train = readCorpusPart('train');
-  const before = rssMb();
-
   const trainingStarted = performance.now();
   const trained = await new TriageModelTrainer().train({ train, heldout: [] });
   const trainingMs = performance.now() - trainingStarted;
@@ -63,7 +74,14 @@ async function main(): Promise<void> {
   const loadStarted = performance.now();
   const model = new LinearModel(decodeModel(bytes));
   const loadMs = performance.now() - loadStarted;
-  const after = rssMb();
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'triage-bench-')), 'model.bin');
+  writeFileSync(file, bytes);
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '-r', 'ts-node/register/transpile-only', __filename, '--measure-memory', file],
+    { encoding: 'utf8' },
+  );
+  const memory = JSON.parse(child.stdout) as { before: number; after: number };
 
   const byModel = timeEach(texts, (text) => understandMessage(text, model));
   const byRules = timeEach(texts, (text) => classifyMessage(text));
@@ -73,7 +91,10 @@ async function main(): Promise<void> {
   console.log(summary('keyword rules alone (the floor)', byRules));
   console.log(`training on ${train.length} messages in a worker thread: ${trainingMs.toFixed(0)} ms`);
   console.log(`loading the stored model (${(bytes.length / 1e6).toFixed(1)} MB): ${loadMs.toFixed(0)} ms`);
-  console.log(`resident memory: ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB with the model loaded`);
+  console.log(
+    `resident memory of a fresh process: ${memory.before.toFixed(0)} MB with the triage code, ` +
+      `${memory.after.toFixed(0)} MB with the model loaded (+${(memory.after - memory.before).toFixed(0)} MB)`,
+  );
   console.log(
     `vocabulary ${model.data.vocabulary.length} features; model alone mean/rules mean: ` +
       `${(mean(byModel) / mean(byRules)).toFixed(2)}`,
@@ -84,4 +105,6 @@ function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-void main();
+const measureAt = process.argv.indexOf('--measure-memory');
+if (measureAt >= 0) measureMemory(process.argv[measureAt + 1]);
+else void main();

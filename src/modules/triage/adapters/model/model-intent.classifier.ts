@@ -1,15 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { LinearModel } from '../../domain/model/linear-model';
-import { decodeModel, encodeModel } from '../../domain/model/model-codec';
-import { MODEL_VERSION } from '../../domain/model/triage-model';
+import { decodeBundle, decodeModel, encodeModel } from '../../domain/model/model-codec';
 import { mayReplace, type HeldoutFigures } from '../../domain/model/triage-training';
 import type { LabeledMessage } from '../../domain/triage-metrics';
 import type { TriageResult } from '../../domain/triage-result';
 import { understandMessage } from '../../domain/understand-message';
 import { IntentClassifier } from '../../ports/intent-classifier.port';
 import { TriageLearningRepository } from '../persistence/triage-learning.repository';
-import { readCorpusPart } from './triage-corpus.reader';
+import { bundledModelPath, corpusHash, readCorpusPart } from './triage-corpus.reader';
 import { TriageModelTrainer } from './triage-model.trainer';
 
 interface RunningModel {
@@ -42,7 +41,7 @@ export class ModelIntentClassifier extends IntentClassifier implements OnApplica
   private readonly logger = new Logger(ModelIntentClassifier.name);
   private readonly corpus = readCorpusPart('train');
   private readonly heldout = readCorpusPart('heldout');
-  private readonly corpusHash = hashOf(this.corpus, this.heldout);
+  private readonly corpusHash = corpusHash(this.corpus, this.heldout);
   private running: Promise<RunningModel> | null = null;
   private reloadTimer?: NodeJS.Timeout;
 
@@ -111,7 +110,23 @@ export class ModelIntentClassifier extends IntentClassifier implements OnApplica
       };
     }
     const { messages, through } = await this.store.trainingExamples();
-    return this.keep(await this.train(messages, through));
+    const bundled = through === 0 ? this.bundled() : null;
+    return this.keep(bundled ?? (await this.train(messages, through)));
+  }
+
+  /** The model `npm run build` trained on this very corpus, if the build left one. */
+  private bundled(): RunningModel | null {
+    const file = bundledModelPath();
+    if (!existsSync(file)) return null;
+    const bundle = decodeBundle(readFileSync(file));
+    if (bundle.corpusHash !== this.corpusHash) return null;
+    return {
+      id: '',
+      model: new LinearModel(bundle.data),
+      heldout: bundle.heldout,
+      trainedOn: bundle.trainedOn,
+      examplesThrough: 0,
+    };
   }
 
   /** Trains in a worker thread and keeps the model in the database, where every process finds it. */
@@ -156,14 +171,4 @@ export class ModelIntentClassifier extends IntentClassifier implements OnApplica
       this.logger.debug(`could not check for a newer triage model: ${(error as Error).message}`);
     }
   }
-}
-
-/** Which corpus (and which version of the model code) a stored model belongs to. */
-function hashOf(train: readonly LabeledMessage[], heldout: readonly LabeledMessage[]): string {
-  return createHash('sha256')
-    .update(MODEL_VERSION)
-    .update(JSON.stringify(train))
-    .update(JSON.stringify(heldout))
-    .digest('hex')
-    .slice(0, 32);
 }

@@ -1,4 +1,5 @@
 import type { HeadKind, LinearModelData } from './linear-model';
+import type { HeldoutFigures } from './triage-training';
 
 interface Header {
   vocabulary: string[];
@@ -40,4 +41,27 @@ export function decodeModel(bytes: Buffer): LinearModelData {
       return { name: h.name, kind: h.kind, classes: h.classes, weights, bias: Float32Array.from(h.bias) };
     }),
   };
+}
+
+/** A model with what it was trained on, as the build leaves it next to the compiled code. */
+export interface ModelBundle {
+  corpusHash: string;
+  trainedOn: number;
+  heldout: HeldoutFigures;
+  data: LinearModelData;
+}
+
+export function encodeBundle(bundle: ModelBundle): Buffer {
+  const meta = Buffer.from(
+    JSON.stringify({ corpusHash: bundle.corpusHash, trainedOn: bundle.trainedOn, heldout: bundle.heldout }),
+  );
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(meta.length);
+  return Buffer.concat([length, meta, encodeModel(bundle.data)]);
+}
+
+export function decodeBundle(bytes: Buffer): ModelBundle {
+  const length = bytes.readUInt32LE(0);
+  const meta = JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as Omit<ModelBundle, 'data'>;
+  return { ...meta, data: decodeModel(bytes.subarray(4 + length)) };
 }
