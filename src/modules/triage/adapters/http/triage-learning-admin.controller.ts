@@ -5,7 +5,8 @@ import { adminCallerOf } from '../../../../http/admin-caller';
 import type { Intent } from '../../domain/triage-result';
 import { ModelIntentClassifier, type RetrainResult } from '../model/model-intent.classifier';
 import { TriageLearningRepository, type TriageExample } from '../persistence/triage-learning.repository';
-import { TriageCorrectionDto, TriagePageQueryDto, TriagePhraseDto } from './dto/triage-learning.dto';
+import { PageQueryDto } from '../../../../http/page-query.dto';
+import { TriageCorrectionDto, TriagePhraseDto } from './dto/triage-learning.dto';
 
 const PERSON_INTENTS: ReadonlySet<Intent> = new Set(['consultation', 'complaint', 'human']);
 
@@ -32,14 +33,14 @@ export class TriageLearningAdminController {
 
   /** Client messages the model was unsure of and nobody has corrected yet, newest first. */
   @Get('review')
-  async review(@Query() query: TriagePageQueryDto) {
+  async review(@Query() query: PageQueryDto) {
     const { items, total } = await this.store.lowConfidence(query.pageSize, (query.page - 1) * query.pageSize);
     return { items, page: query.page, pageSize: query.pageSize, total };
   }
 
   /** Corrections and added phrases, newest first. */
   @Get('examples')
-  async examples(@Query() query: TriagePageQueryDto) {
+  async examples(@Query() query: PageQueryDto) {
     const { items, total } = await this.store.listExamples(query.pageSize, (query.page - 1) * query.pageSize);
     return { items, page: query.page, pageSize: query.pageSize, total };
   }

@@ -2,7 +2,7 @@ import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional } from 'class-validator';
 import { OUTBOX_TOPICS } from '../../../../outbox';
-import { PageQueryDto } from './page-query.dto';
+import { PageQueryDto } from '../../../../../http/page-query.dto';
 
 export class DeadLetterFilterDto {
   @ApiPropertyOptional({ enum: OUTBOX_TOPICS })

@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { CHANNELS, type Channel, type LeadStatus } from '../../../../leads';
 import { INTENTS } from '../../../../triage';
-import { PageQueryDto } from './page-query.dto';
+import { PageQueryDto } from '../../../../../http/page-query.dto';
 
 const LEAD_STATUSES: LeadStatus[] = ['new', 'escalated', 'booked', 'cancelled'];
 const CRM_STATUSES = ['pending', 'delivered', 'failed'] as const;

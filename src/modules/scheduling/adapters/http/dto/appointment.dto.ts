@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { APPOINTMENT_STATUSES, type AppointmentStatus } from '../../../domain/appointment';
 import { instantMessage, toInstant } from './instant';
-import { PageQueryDto } from './page-query.dto';
+import { PageQueryDto } from '../../../../../http/page-query.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -1,3 +1,4 @@
+/** Page and page size of an admin list, one shape for every list. */
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
