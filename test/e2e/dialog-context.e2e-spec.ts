@@ -270,8 +270,7 @@ describe('the dialog remembers what was said (DIALOG.md 1-9)', () => {
       expectOfferOn(again, right, `times on ${right.toISODate()}`);
     });
 
-    // Known gap: the offline model hears a complaint in «перепутала» and hands the chat to a person.
-    it.skip('«ой нет перепутала не dd.MM а dd.MM» offers the corrected date', async () => {
+    it('«ой нет перепутала не dd.MM а dd.MM» offers the corrected date', async () => {
       const days = upcomingDays({ weekdays: SALON_DAYS.anna });
       const [wrong, right] = [days[0], days[days.length - 1]];
       const session = chat.session('fix2');

@@ -68,6 +68,8 @@ export interface TriageResult {
   escalate: boolean;
   /** Set when `escalate` is: why a person must look. */
   escalation?: EscalationReason;
+  /** The escalation rests on the model's reading alone, not on a cue word (the safety net). */
+  escalationGuessed?: boolean;
   /** An acute emergency: the client is told to call 103 or 112 at once. */
   redFlag?: boolean;
   /**

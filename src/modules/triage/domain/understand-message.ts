@@ -118,6 +118,7 @@ export function interpretScores(
     source: 'model',
   };
   if (reason) result.escalation = reason;
+  if (reason && !cues.reason && !details.symptom && !details.abuse) result.escalationGuessed = true;
   if (cues.redFlag) result.redFlag = true;
   if (!reason && confidence < thresholds.clarify) result.clarify = clarifyOptions(primaryScores);
   return result;

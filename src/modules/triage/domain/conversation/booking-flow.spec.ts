@@ -485,3 +485,31 @@ describe('the booking flow when the model hears a move with nothing to move', ()
     expect(reply.intent).toBe('booking');
   });
 });
+
+describe('the booking flow when the model guesses a complaint in a correction', () => {
+  const offer = (): Outcome =>
+    say({}, 'маникюр в пятницу к шести', triage(['booking']), {
+      named: [MANICURE],
+      wanted: wanted('2026-12-04', '18:00'),
+    });
+
+  it('reads a new day given while times are on offer as a correction, not a complaint', () => {
+    const guessed = triage(['complaint'], {
+      confidence: 0.47,
+      escalate: true,
+      escalation: 'complaint',
+      escalationGuessed: true,
+    });
+    const corrected = say(offer().state, 'ой нет перепутала не пятница а суббота', guessed, {
+      wanted: wanted('2026-12-05'),
+    });
+    expect(localTimes(corrected)[0]).toBe('Sat 18:00');
+    expect(corrected.effects.some((e) => e.kind === 'hand-off')).toBe(false);
+  });
+
+  it('still hands over a complaint said in words', () => {
+    const said = triage(['complaint'], { confidence: 0.47, escalate: true, escalation: 'complaint' });
+    const handed = say(offer().state, 'ужас, хамство, перенесите на субботу', said, { wanted: wanted('2026-12-05') });
+    expect(handed.effects).toContainEqual({ kind: 'hand-off', reason: 'complaint' });
+  });
+});

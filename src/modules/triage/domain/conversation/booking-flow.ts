@@ -108,8 +108,10 @@ export function converse(state: DialogState, message: UnderstoodMessage, facts: 
   const turn = new Turn(next, facts, next.lang ?? 'ru', triage.intent);
 
   if (message.attachment && !hasWords) return attachmentReply(turn, message.attachment);
-  if (triage.escalate && !bookableSymptom(triage, facts)) return handOff(turn, triage);
-  if (triage.escalate) {
+  if (triage.escalate && !bookableSymptom(triage, facts) && !correctsTheOffer(triage, facts, next)) {
+    return handOff(turn, triage);
+  }
+  if (triage.escalate && bookableSymptom(triage, facts)) {
     turn.effects.push({ kind: 'alert', about: 'symptom' });
     turn.say('symptomNoted');
   }
@@ -213,6 +215,23 @@ function dropDraft(turn: Turn): Step {
   turn.effects.push({ kind: 'release-holds' });
   turn.intent = 'cancel';
   return turn.say('draftDropped').done();
+}
+
+/** Below this the model's own guess of a complaint or a question for a specialist does not stop a booking. */
+const GUESS_SURE = 0.6;
+
+/**
+ * "ой нет перепутала не 09.12 а 10.12" while times are on offer: a new day or time with no cue word for a person
+ * corrects the booking; the model's unsure guess of a complaint does not hand the client over.
+ */
+function correctsTheOffer(triage: TriageResult, facts: ConversationFacts, state: DialogState): boolean {
+  return (
+    Boolean(state.booking?.offered?.length) &&
+    facts.wanted !== null &&
+    triage.escalationGuessed === true &&
+    triage.confidence < GUESS_SURE &&
+    !triage.redFlag
+  );
 }
 
 /** A clinic books an ordinary symptom with urgency (a person is told); advice, medication and red flags go to a person. */
