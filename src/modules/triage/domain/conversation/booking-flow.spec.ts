@@ -513,3 +513,17 @@ describe('the booking flow when the model guesses a complaint in a correction', 
     expect(handed.effects).toContainEqual({ kind: 'hand-off', reason: 'complaint' });
   });
 });
+
+describe('the booking flow when the model is unsure a person is needed', () => {
+  it('asks what the client wants, with a person one button away, instead of handing over', () => {
+    const guessed = triage(['consultation'], {
+      confidence: 0.51,
+      escalate: true,
+      escalation: 'consultation',
+      escalationGuessed: true,
+    });
+    const reply = say({}, 'хмм а можно узнать кое что', guessed);
+    expect(reply.effects).toEqual([]);
+    expect(reply.buttons).toContain('Позвать администратора');
+  });
+});

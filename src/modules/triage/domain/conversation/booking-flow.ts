@@ -109,6 +109,8 @@ export function converse(state: DialogState, message: UnderstoodMessage, facts: 
 
   if (message.attachment && !hasWords) return attachmentReply(turn, message.attachment);
   if (triage.escalate && !bookableSymptom(triage, facts) && !correctsTheOffer(triage, facts, next)) {
+    // An unsure guess with no cue word asks first (a person stays one button away); a cue always hands over.
+    if (unsureGuess(triage) && !next.booking) return clarify(turn, [triage.intent, 'booking', 'price']);
     return handOff(turn, triage);
   }
   if (triage.escalate && bookableSymptom(triage, facts)) {
@@ -232,6 +234,10 @@ function correctsTheOffer(triage: TriageResult, facts: ConversationFacts, state:
     triage.confidence < GUESS_SURE &&
     !triage.redFlag
   );
+}
+
+function unsureGuess(triage: TriageResult): boolean {
+  return triage.escalationGuessed === true && triage.confidence < GUESS_SURE && !triage.redFlag;
 }
 
 /** A clinic books an ordinary symptom with urgency (a person is told); advice, medication and red flags go to a person. */
