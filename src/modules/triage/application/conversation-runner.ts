@@ -11,7 +11,7 @@ import { converse, type Effect, type Need, type Outcome } from '../domain/conver
 import type { ConversationFacts, DayHours, SlotFact, WantedReading } from '../domain/conversation/conversation-facts';
 import { pastDayNamed } from '../domain/conversation/past-day';
 import { dailySpans, openingState } from '../domain/conversation/opening-hours';
-import { russianServiceWords } from '../domain/conversation/service-words';
+import { russianServiceWords, russianTimeWords } from '../domain/conversation/service-words';
 import type { Dialog } from '../domain/dialog-state';
 import type { TriageResult } from '../domain/triage-result';
 
@@ -77,7 +77,7 @@ export class ConversationRunner {
     const now = DateTime.now().setZone(zone);
     const named = await this.namedServices(message.text, triage, services);
     const weekly: DayHours[] = profile.hours?.weekly ?? dailySpans(Object.values(serviceHours).flat());
-    const wanted = wantedTime(message.text, now, zone);
+    const wanted = wantedTime(triage.lang === 'en' ? russianTimeWords(message.text) : message.text, now, zone);
     return {
       now: now.toISO()!,
       zone,

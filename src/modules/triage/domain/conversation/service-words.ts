@@ -73,3 +73,37 @@ const ENGLISH_NAMES: Record<string, string> = {
 export function englishServiceName(name: string): string {
   return ENGLISH_NAMES[name.toLowerCase().replace(/ё/g, 'е').replace('прием', 'приём')] ?? name;
 }
+
+const ENGLISH_TIME_WORDS: Array<[RegExp, string]> = [
+  [/\bday after tomorrow\b/gi, 'послезавтра'],
+  [/\btomorrow\b/gi, 'завтра'],
+  [/\btoday\b|\btonight\b/gi, 'сегодня'],
+  [/\bnext week\b/gi, 'на следующей неделе'],
+  [/\b(?:this )?weekend\b/gi, 'на выходных'],
+  [/\b(?:on )?mon(?:day)?\b/gi, 'в понедельник'],
+  [/\b(?:on )?tue(?:s|sday)?\b/gi, 'во вторник'],
+  [/\b(?:on )?wed(?:nesday)?\b/gi, 'в среду'],
+  [/\b(?:on )?thu(?:rs|rsday)?\b/gi, 'в четверг'],
+  [/\b(?:on )?fri(?:day)?\b/gi, 'в пятницу'],
+  [/\b(?:on )?sat(?:urday)?\b/gi, 'в субботу'],
+  [/\b(?:on )?sun(?:day)?\b/gi, 'в воскресенье'],
+  [/\bin the morning\b|\bmorning\b/gi, 'утром'],
+  [/\bin the afternoon\b|\bafternoon\b/gi, 'днём'],
+  [/\bin the evening\b|\bevening\b/gi, 'вечером'],
+  [/\bafter (\d{1,2})(?::(\d{2}))?\s*pm\b/gi, 'после $1:$2pm'],
+  [/\bat (\d{1,2})(?::(\d{2}))?\s*pm\b/gi, 'в $1:$2pm'],
+  [/\bat (\d{1,2})(?::(\d{2}))?\s*am\b/gi, 'в $1:$2am'],
+  [/\bat (\d{1,2})(?::(\d{2}))?\b/gi, 'в $1:$2'],
+  [/\bafter (\d{1,2})\b/gi, 'после $1'],
+  [/\bbefore (\d{1,2})\b/gi, 'до $1'],
+];
+
+/** An English message's day and time words in the Russian the date parser reads ("tomorrow at 6 pm" → "завтра в 18:00"). */
+export function russianTimeWords(text: string): string {
+  let out = text;
+  for (const [pattern, words] of ENGLISH_TIME_WORDS) out = out.replace(pattern, words);
+  return out.replace(/(\d{1,2}):(\d{2})?(pm|am)?/g, (_, h: string, m: string | undefined, half: string | undefined) => {
+    const hour = Number(h) + (half === 'pm' && Number(h) < 12 ? 12 : 0) - (half === 'am' && Number(h) === 12 ? 12 : 0);
+    return `${hour}:${m ?? '00'}`;
+  });
+}
