@@ -63,6 +63,8 @@ export class ConversationRunner {
   private async rememberContact(message: StoredMessage, triage: TriageResult): Promise<string> {
     const phone = triage.slots.phone ? normalizePhone(triage.slots.phone) : null;
     if (!phone) return message.contactId;
+    // Usually the contact has it already (the widget's phone field, a shared contact card): nothing to merge.
+    if ((await this.leads.contactOf(message.contactId))?.phone === phone) return message.contactId;
     return this.leads.completeContact(message.contactId, { phone, name: triage.slots.name });
   }
 
