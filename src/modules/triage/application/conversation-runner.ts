@@ -15,6 +15,8 @@ import { russianServiceWords, russianTimeWords } from '../domain/conversation/se
 import type { Dialog } from '../domain/dialog-state';
 import type { TriageResult } from '../domain/triage-result';
 
+type Contact = ConversationFacts['contact'];
+
 /** A flow that keeps asking for facts is a bug; this many rounds is far more than any message needs. */
 const MAX_ROUNDS = 8;
 
@@ -37,8 +39,8 @@ export class ConversationRunner {
 
   /** The outcome, and the contact the message belongs to now (a phone typed in it may have merged two contacts). */
   async answer(message: StoredMessage, dialog: Dialog, triage: TriageResult): Promise<Outcome & { contactId: string }> {
-    const contactId = await this.rememberContact(message, triage);
-    let facts = await this.facts(message, triage, contactId);
+    const { contactId, contact } = await this.rememberContact(message, triage);
+    let facts = await this.facts(message, triage, contact);
     const understood = { text: message.text, triage, attachment: message.attachment ?? undefined };
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const step = converse(dialog.state, understood, facts);
@@ -60,21 +62,26 @@ export class ConversationRunner {
   }
 
   /** A phone typed in the text goes on the contact at once (merging with the contact who has it already). */
-  private async rememberContact(message: StoredMessage, triage: TriageResult): Promise<string> {
+  private async rememberContact(
+    message: StoredMessage,
+    triage: TriageResult,
+  ): Promise<{ contactId: string; contact: Contact }> {
     const phone = triage.slots.phone ? normalizePhone(triage.slots.phone) : null;
-    if (!phone) return message.contactId;
+    const current = await this.leads.contactOf(message.contactId);
     // Usually the contact has it already (the widget's phone field, a shared contact card): nothing to merge.
-    if ((await this.leads.contactOf(message.contactId))?.phone === phone) return message.contactId;
-    return this.leads.completeContact(message.contactId, { phone, name: triage.slots.name });
+    if (!phone || current?.phone === phone) {
+      return { contactId: message.contactId, contact: { name: current?.name ?? null, phone: current?.phone ?? null } };
+    }
+    const contactId = await this.leads.completeContact(message.contactId, { phone, name: triage.slots.name });
+    const merged = await this.leads.contactOf(contactId);
+    return { contactId, contact: { name: merged?.name ?? null, phone: merged?.phone ?? phone } };
   }
 
-  private async facts(message: StoredMessage, triage: TriageResult, contactId: string): Promise<ConversationFacts> {
-    const [profile, services, serviceHours, contact] = await Promise.all([
-      this.profile.get(),
-      this.scheduling.listServices(),
-      this.scheduling.serviceHours(),
-      this.leads.contactOf(contactId),
-    ]);
+  private async facts(message: StoredMessage, triage: TriageResult, contact: Contact): Promise<ConversationFacts> {
+    // One after the other: inside the job's transaction they share one connection.
+    const profile = await this.profile.get();
+    const services = await this.scheduling.listServices();
+    const serviceHours = await this.scheduling.serviceHours();
     const zone = profile.timeZone;
     const now = DateTime.now().setZone(zone);
     const named = await this.namedServices(message.text, triage, services);
@@ -89,7 +96,7 @@ export class ConversationRunner {
       namesAService: named.length > 0 || Boolean(triage.slots.service),
       wanted,
       serviceHours: Object.fromEntries(Object.entries(serviceHours).map(([id, hours]) => [id, dailySpans(hours)])),
-      contact: { name: contact?.name ?? null, phone: contact?.phone ?? null },
+      contact,
       business: {
         address: profile.address,
         hoursText: profile.hoursText ?? describeHours({ text: null, weekly }),

@@ -46,10 +46,8 @@ export class TriageMessageUseCase {
   async understand(messageId: string): Promise<TriageResult> {
     const message = await this.inbound(messageId);
     if (isWordless(message)) return WORDLESS;
-    const [recentMessages, state] = await Promise.all([
-      this.recentTurns(message),
-      this.dialogs.peek(message.conversationId),
-    ]);
+    const recentMessages = await this.recentTurns(message);
+    const state = await this.dialogs.peek(message.conversationId);
     return this.classifier.classify(message.text, { recentMessages, dialog: summaryOf(state) });
   }
 

@@ -94,19 +94,6 @@ export const BUSINESS_PRESETS: Record<BusinessPresetName, BusinessPreset> = {
   },
 };
 
-/** What a greeting or an unclear message offers as buttons; a press comes back as the label's text. */
-export const MENU_BUTTONS = ['Записаться', 'Узнать цены', 'Адрес и время работы'];
-
-/** Quick replies offered with the reply to an intent. */
-export function buttonsFor(intent: Intent): string[] {
-  return intent === 'other' ? MENU_BUTTONS : [];
-}
-
-/** The bot cannot hear a voice message or see a photo: say so kindly, and a person takes over. */
-export const ATTACHMENT_REPLY =
-  'Спасибо! Я пока понимаю только текст — голосовые, фото и файлы посмотрит администратор, он скоро ответит. ' +
-  'Если удобно, напишите вопрос текстом, и я помогу сразу.';
-
 /** The reply to a client message, or null when the message gets none (spam). */
 export function replyFor(preset: BusinessPreset, intent: Intent, slots: TriageSlots): string | null {
   if (intent === 'spam') return null;
