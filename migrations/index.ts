@@ -8,6 +8,7 @@ import { AuditLog1764000000006 } from './1764000000006-AuditLog';
 import { Retention1764000000007 } from './1764000000007-Retention';
 import { Settings1764000000008 } from './1764000000008-Settings';
 import { TriageLearning1764000000009 } from './1764000000009-TriageLearning';
+import { LlmSpend1764000000010 } from './1764000000010-LlmSpend';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Retention1764000000007,
   Settings1764000000008,
   TriageLearning1764000000009,
+  LlmSpend1764000000010,
 ];

@@ -15,12 +15,15 @@ import {
   Validate,
   ValidateIf,
   ValidationError,
+  type ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
   validateSync,
 } from 'class-validator';
+import { accessSync, constants } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { ReadonlyTokensConstraint } from '../http/readonly-tokens.constraint';
+import { LLM_PROVIDERS, llmEndpointsOutsideRussia, parseHostList, type LlmProvider } from './llm-endpoints';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -36,6 +39,80 @@ class IsIanaZone implements ValidatorConstraintInterface {
   }
   defaultMessage(): string {
     return 'must be an IANA time zone such as Asia/Krasnoyarsk';
+  }
+}
+
+@ValidatorConstraint({ name: 'readableFile' })
+class ReadableFileConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    try {
+      accessSync(String(value), constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  defaultMessage(): string {
+    return 'must be the path of a readable PEM file';
+  }
+}
+
+/** LLM_DATA_RESIDENCY=ru: every endpoint of the configured LLM provider must be allowed. */
+@ValidatorConstraint({ name: 'llmResidency' })
+class LlmResidencyConstraint implements ValidatorConstraintInterface {
+  private outside(env: EnvironmentVariables): string[] {
+    try {
+      return llmEndpointsOutsideRussia(env, parseHostList(env.LLM_RU_HOSTS));
+    } catch {
+      return []; // a malformed URL is reported by its own variable
+    }
+  }
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const env = args.object as EnvironmentVariables;
+    return value !== 'ru' || !usesLlm(env) || this.outside(env).length === 0;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    const env = args.object as EnvironmentVariables;
+    return (
+      `is ru, but the ${env.LLM_PROVIDER} endpoint ${this.outside(env).join(', ')} is outside Russia: ` +
+      'use gigachat or yandexgpt, a model on a loopback or private address, or add the host to LLM_RU_HOSTS'
+    );
+  }
+}
+
+/** A budget in roubles needs a price to turn tokens into roubles. */
+@ValidatorConstraint({ name: 'pricedBudget' })
+class PricedBudgetConstraint implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    const env = args.object as EnvironmentVariables;
+    return env.LLM_PRICE_RUB_PER_1K_INPUT > 0 || (env.LLM_PRICE_RUB_PER_1K_OUTPUT ?? 0) > 0;
+  }
+  defaultMessage(): string {
+    return 'needs LLM_PRICE_RUB_PER_1K_INPUT (and LLM_PRICE_RUB_PER_1K_OUTPUT if it differs) to count roubles';
+  }
+}
+
+const GIGACHAT_SCOPES = ['GIGACHAT_API_PERS', 'GIGACHAT_API_B2B', 'GIGACHAT_API_CORP'] as const;
+
+/** Whether messages go to an LLM (of this provider, when given): TRIAGE_CLASSIFIER llm or hybrid, or unset with keys. */
+export function usesLlm(env: EnvironmentVariables, provider?: LlmProvider): boolean {
+  if (provider && env.LLM_PROVIDER !== provider) return false;
+  return (
+    env.TRIAGE_CLASSIFIER === 'llm' ||
+    env.TRIAGE_CLASSIFIER === 'hybrid' ||
+    (!env.TRIAGE_CLASSIFIER && hasLlmCredentials(env))
+  );
+}
+
+/** Whether the credentials of LLM_PROVIDER are set. */
+export function hasLlmCredentials(env: EnvironmentVariables): boolean {
+  switch (env.LLM_PROVIDER) {
+    case 'gigachat':
+      return Boolean(env.GIGACHAT_AUTH_KEY);
+    case 'yandexgpt':
+      return Boolean(env.YANDEXGPT_API_KEY || env.YANDEXGPT_IAM_TOKEN);
+    default:
+      return Boolean(env.OPENAI_API_KEY);
   }
 }
 
@@ -425,15 +502,23 @@ export class EnvironmentVariables {
 
   // Triage: LLM
   /**
-   * Who triages messages. Unset: hybrid (the LLM, the offline model as fallback) when OPENAI_API_KEY is set, else
-   * the offline model learned from data/triage. `rules` is the older keyword classifier, kept for comparison.
+   * Who triages messages. Unset: hybrid (the LLM, the offline model as fallback) when the LLM_PROVIDER's credentials
+   * are set, else the offline model learned from data/triage. `rules` is the older keyword classifier, kept for
+   * comparison.
    */
   @IsOptional()
   @IsIn(['model', 'rules', 'llm', 'hybrid'], { message: 'must be one of model, rules, llm, hybrid' })
   TRIAGE_CLASSIFIER?: 'model' | 'rules' | 'llm' | 'hybrid';
 
+  /**
+   * Which LLM triages: `openai` (api.openai.com, or any OpenAI-compatible server at OPENAI_BASE_URL: vLLM, Ollama),
+   * `gigachat` (Sber) or `yandexgpt` (Yandex Cloud).
+   */
+  @IsIn(LLM_PROVIDERS, { message: `must be one of ${LLM_PROVIDERS.join(', ')}` })
+  LLM_PROVIDER: LlmProvider = 'openai';
+
   /** Key of the OpenAI-compatible API at OPENAI_BASE_URL; any non-empty value for a server without keys (Ollama). */
-  @ValidateIf((env: EnvironmentVariables) => env.TRIAGE_CLASSIFIER === 'llm' || env.TRIAGE_CLASSIFIER === 'hybrid')
+  @ValidateIf((env: EnvironmentVariables) => usesLlm(env, 'openai'))
   @IsString({ message: 'must be set when TRIAGE_CLASSIFIER is llm or hybrid' })
   OPENAI_API_KEY?: string;
 
@@ -441,14 +526,94 @@ export class EnvironmentVariables {
   @MinLength(1)
   OPENAI_MODEL = 'gpt-4o-mini';
 
-  /** The longest the LLM may take on one message; past it the rules answer (hybrid). */
+  /** GigaChat's authorization key (base64 of client id and secret), exchanged for 30-minute access tokens. */
+  @ValidateIf((env: EnvironmentVariables) => usesLlm(env, 'gigachat'))
+  @IsString({ message: 'must be set when TRIAGE_CLASSIFIER is llm or hybrid with LLM_PROVIDER=gigachat' })
+  GIGACHAT_AUTH_KEY?: string;
+
+  /** GIGACHAT_API_PERS for individuals, GIGACHAT_API_B2B (prepaid) or GIGACHAT_API_CORP (postpaid) for businesses. */
+  @IsIn(GIGACHAT_SCOPES, { message: `must be one of ${GIGACHAT_SCOPES.join(', ')}` })
+  GIGACHAT_SCOPE: (typeof GIGACHAT_SCOPES)[number] = 'GIGACHAT_API_PERS';
+
+  @IsOptional() @IsUrl(URL_OPTIONS) GIGACHAT_OAUTH_URL?: string;
+  @IsOptional() @IsUrl(URL_OPTIONS) GIGACHAT_BASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  GIGACHAT_MODEL = 'GigaChat-2';
+
+  /** A Yandex Cloud API key of a service account with the ai.languageModels.user role; or YANDEXGPT_IAM_TOKEN. */
+  @ValidateIf((env: EnvironmentVariables) => usesLlm(env, 'yandexgpt') && !env.YANDEXGPT_IAM_TOKEN)
+  @IsString({ message: 'or YANDEXGPT_IAM_TOKEN must be set when TRIAGE_CLASSIFIER is llm or hybrid with yandexgpt' })
+  YANDEXGPT_API_KEY?: string;
+
+  @IsOptional() @IsString() YANDEXGPT_IAM_TOKEN?: string;
+
+  /** The Yandex Cloud folder the model is billed to; part of the model URI gpt://FOLDER/MODEL. */
+  @ValidateIf((env: EnvironmentVariables) => usesLlm(env, 'yandexgpt') && !env.YANDEXGPT_MODEL.startsWith('gpt://'))
+  @IsString({ message: 'must be set when TRIAGE_CLASSIFIER is llm or hybrid with LLM_PROVIDER=yandexgpt' })
+  YANDEXGPT_FOLDER_ID?: string;
+
+  /** A model name (`yandexgpt-lite/latest`, `yandexgpt/rc`) put in gpt://FOLDER/..., or a whole gpt:// URI. */
+  @IsString()
+  @MinLength(1)
+  YANDEXGPT_MODEL = 'yandexgpt-lite/latest';
+
+  @IsOptional() @IsUrl(URL_OPTIONS) YANDEXGPT_BASE_URL?: string;
+
+  /**
+   * A PEM file of CA certificates trusted for LLM hosts on top of Node's own roots: the Russian Trusted Root CA for
+   * GigaChat, or a private CA of a self-hosted model. TLS verification is never switched off.
+   */
+  @IsOptional()
+  @Validate(ReadableFileConstraint)
+  LLM_CA_FILE?: string;
+
+  /**
+   * `ru`: personal data stays in Russia. Only GigaChat and Yandex Cloud hosts, loopback and private addresses and the
+   * hosts in LLM_RU_HOSTS may be LLM endpoints; any other stops start-up.
+   */
+  @IsOptional()
+  @IsIn(['ru'], { message: 'must be ru, or unset' })
+  @Validate(LlmResidencyConstraint)
+  LLM_DATA_RESIDENCY?: 'ru';
+
+  /** Host names the operator vouches for under LLM_DATA_RESIDENCY=ru (a model served in a Russian data centre). */
+  @IsOptional() @IsString() LLM_RU_HOSTS?: string;
+
+  /** What the provider charges per 1,000 prompt tokens, in roubles; the KPI's cost and the budget use it. */
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'must be a number of roubles' })
+  @Min(0)
+  LLM_PRICE_RUB_PER_1K_INPUT = 0;
+
+  /** Per 1,000 completion tokens; unset: the same as LLM_PRICE_RUB_PER_1K_INPUT (GigaChat and YandexGPT bill alike). */
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'must be a number of roubles' })
+  @Min(0)
+  LLM_PRICE_RUB_PER_1K_OUTPUT?: number;
+
+  /**
+   * Roubles of LLM spend a local day (TZ_BUSINESS) may reach; past it every message is triaged by the offline model
+   * until midnight and the managers get one alert. Unset: no cap.
+   */
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'must be a number of roubles' })
+  @Min(0)
+  @ValidateIf((env: EnvironmentVariables) => env.LLM_DAILY_BUDGET_RUB !== undefined)
+  @Validate(PricedBudgetConstraint)
+  LLM_DAILY_BUDGET_RUB?: number;
+
+  /** The longest the LLM may take on one message; past it the offline model answers (hybrid). */
   @Transform(toInt)
   @IsInt()
   @Min(100)
   @Max(60000)
   LLM_TIMEOUT_MS = 2000;
 
-  /** Replace phone numbers with a placeholder in everything sent to the LLM. */
+  /** Replace phones, e-mails and names with placeholders in everything sent to the LLM. */
   @Transform(toBool)
   @IsBoolean()
   LLM_MASK_PII = true;
@@ -579,7 +744,11 @@ export class EnvironmentVariables {
 
 export class EnvironmentError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    super(
+      problems.length === 1
+        ? `Invalid environment: ${problems[0]}`
+        : `Invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
     this.name = 'EnvironmentError';
   }
 }

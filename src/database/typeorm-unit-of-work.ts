@@ -38,7 +38,7 @@ export class TypeOrmUnitOfWork extends UnitOfWork {
   }
 
   /** Runs work outside the current transaction: what it writes commits at once, whatever the transaction does. */
-  detached<T>(work: () => Promise<T>): Promise<T> {
+  override detached<T>(work: () => Promise<T>): Promise<T> {
     return this.scope.exit(work);
   }
 

@@ -5,4 +5,6 @@
 export abstract class UnitOfWork {
   abstract run<T>(work: () => Promise<T>): Promise<T>;
   abstract afterCommit(hook: () => void): void;
+  /** Runs work outside the current transaction: what it writes commits at once, whatever the transaction does. */
+  abstract detached<T>(work: () => Promise<T>): Promise<T>;
 }

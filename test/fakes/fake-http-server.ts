@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface FakeRequest {
@@ -9,6 +10,10 @@ export interface FakeRequest {
   rawBody: string;
   /** JSON or form body, parsed; {} when empty. */
   body: any;
+  /** Epoch ms when it arrived. */
+  receivedAt: number;
+  /** The status it was answered with; unset while pending, hung or dropped. */
+  status?: number;
 }
 
 export interface FakeResponse {
@@ -29,6 +34,12 @@ export interface FakeResponse {
  */
 export type Fault = FakeResponse | 'hang' | 'drop' | 'drop-after' | { lateMs: number };
 
+/** A server key and certificate (PEM) to serve HTTPS with, e.g. from `createTestCa()` in `./test-ca`. */
+export interface FakeTls {
+  key: string | Buffer;
+  cert: string | Buffer;
+}
+
 type Handler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
 /**
@@ -43,7 +54,7 @@ export class FakeHttpServer {
   private readonly routes: Array<{ method: string; path: RegExp; handler: Handler }> = [];
   private readonly faults: Array<{ match: (r: FakeRequest) => boolean; fault: Fault }> = [];
   private readonly sockets = new Set<Socket>();
-  private server?: Server;
+  private server?: Server | TlsServer;
 
   route(method: string, path: RegExp | string, handler: Handler): this {
     const pattern = typeof path === 'string' ? new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : path;
@@ -61,15 +72,21 @@ export class FakeHttpServer {
     this.faults.length = 0;
   }
 
-  /** Listens on a free port, or on `port` (to come back where it was after `stop`). */
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    this.server.on('connection', (socket) => {
+  /**
+   * Listens on a free port, or on `port` (to come back where it was after `stop`). With `tls` it serves HTTPS
+   * (the certificate must name 127.0.0.1, as `createTestCa()` does) and returns an `https://` base URL.
+   */
+  async start(port = 0, tls?: FakeTls): Promise<string> {
+    const listener = (req: IncomingMessage, res: ServerResponse): void => void this.serve(req, res);
+    const server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
+    this.server = server;
+    // For HTTPS this is the raw TCP socket under the TLS one: destroying it on `stop` ends the TLS session too.
+    server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
@@ -96,11 +113,13 @@ export class FakeHttpServer {
     if (fault && typeof fault === 'object' && 'lateMs' in fault) {
       await new Promise((resolve) => setTimeout(resolve, fault.lateMs));
     } else if (fault && typeof fault === 'object') {
+      request.status = fault.status ?? 200;
       return send(res, fault);
     }
     const route = this.routes.find((r) => r.method === request.method && r.path.test(request.path));
     const response = route ? await route.handler(request) : { status: 404, body: { error: 'not found' } };
     if (fault === 'drop-after') return void req.socket.destroy();
+    request.status = response.status ?? 200;
     send(res, response);
   }
 }
@@ -123,6 +142,7 @@ async function readRequest(req: IncomingMessage): Promise<FakeRequest> {
     headers: req.headers,
     rawBody,
     body,
+    receivedAt: Date.now(),
   };
 }
 

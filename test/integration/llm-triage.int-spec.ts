@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { Client } from 'pg';
 import { HybridIntentClassifier } from '../../src/modules/triage/adapters/hybrid/hybrid-intent.classifier';
-import {
-  LlmIntentClassifier,
-  type LlmTriageSettings,
-} from '../../src/modules/triage/adapters/llm/llm-intent.classifier';
+import { LlmIntentClassifier } from '../../src/modules/triage/adapters/llm/llm-intent.classifier';
+import { createLlmFetch } from '../../src/modules/triage/adapters/llm/llm-http';
+import { OpenAiChat } from '../../src/modules/triage/adapters/llm/providers/openai.chat';
 import { LlmTriageError } from '../../src/modules/triage/adapters/llm/llm-triage.errors';
 import { RulesIntentClassifier } from '../../src/modules/triage/adapters/rules/rules-intent.classifier';
 import { BUSINESS_PRESETS, replyFor } from '../../src/modules/triage/domain/business-presets';
@@ -31,15 +30,17 @@ describe('LLM triage against an OpenAI-compatible server', () => {
   const fake = new FakeOpenAi();
   let baseUrl: string;
 
-  const settings = (over: Partial<LlmTriageSettings> = {}): LlmTriageSettings => ({
-    apiKey: FAKE_OPENAI_KEY,
-    model: 'gpt-4o-mini',
-    baseUrl,
-    timeoutMs: 2000,
-    maskPii: true,
-    preset: BUSINESS_PRESETS.salon,
-    ...over,
-  });
+  const classifier = (over: { timeoutMs?: number; maskPii?: boolean } = {}) =>
+    new LlmIntentClassifier(
+      new OpenAiChat({
+        apiKey: FAKE_OPENAI_KEY,
+        model: 'gpt-4o-mini',
+        baseUrl,
+        timeoutMs: over.timeoutMs ?? 2000,
+        fetch: createLlmFetch(),
+      }),
+      { timeoutMs: 2000, maskPii: true, preset: BUSINESS_PRESETS.salon, ...over },
+    );
 
   beforeAll(async () => {
     baseUrl = `${await fake.start()}/v1`;
@@ -65,7 +66,7 @@ describe('LLM triage against an OpenAI-compatible server', () => {
 
   describe('the LLM adapter', () => {
     it('asks for a forced function call and returns the structured triage, the phone taken locally', async () => {
-      const result = await new LlmIntentClassifier(settings()).classify(BOOKING_TEXT, {
+      const result = await classifier().classify(BOOKING_TEXT, {
         recentMessages: [
           { from: 'client', text: 'здравствуйте' },
           { from: 'bot', text: 'Здравствуйте! Подскажите, на какую услугу вас записать?' },
@@ -95,7 +96,7 @@ describe('LLM triage against an OpenAI-compatible server', () => {
     });
 
     it('sends the business profile and the conversation, and no raw phone', async () => {
-      await new LlmIntentClassifier(settings()).classify(BOOKING_TEXT, {
+      await classifier().classify(BOOKING_TEXT, {
         recentMessages: [{ from: 'client', text: 'мой второй номер 8 (391) 271-40-18' }],
       });
 
@@ -109,7 +110,7 @@ describe('LLM triage against an OpenAI-compatible server', () => {
 
     it('reads a follow-up against the dialog: the state goes in the prompt, every intent comes back', async () => {
       fake.script = () => ({ ...BOOKING, intents: ['booking', 'price', 'address'], slots: {} });
-      const result = await new LlmIntentClassifier(settings()).classify('а пораньше можно? и сколько стоит, где вы', {
+      const result = await classifier().classify('а пораньше можно? и сколько стоит, где вы', {
         dialog: { service: 'Маникюр', offered: ['пт 04.12, 18:00', 'пт 04.12, 18:30'], awaiting: 'slot' },
       });
       expect(result.intents).toEqual(['booking', 'price', 'address']);
@@ -121,12 +122,12 @@ describe('LLM triage against an OpenAI-compatible server', () => {
 
     it('keeps the safety net when the model misses an escalation', async () => {
       fake.script = () => ({ ...BOOKING, slots: {} });
-      const result = await new LlmIntentClassifier(settings()).classify('у меня экзема на руках, можно на маникюр?');
+      const result = await classifier().classify('у меня экзема на руках, можно на маникюр?');
       expect(result).toMatchObject({ intent: 'booking', escalate: true, escalation: 'medical' });
     });
 
     it('sends the phone as written when masking is off', async () => {
-      await new LlmIntentClassifier(settings({ maskPii: false })).classify(BOOKING_TEXT);
+      await classifier({ maskPii: false }).classify(BOOKING_TEXT);
       expect(lastUserContent(fake.completions[0])).toContain('8 913 123-45-67');
     });
 
@@ -134,7 +135,7 @@ describe('LLM triage against an OpenAI-compatible server', () => {
       'treats a garbage answer (%s) as an error',
       async (kind) => {
         fake.garbleNext(kind);
-        await expect(new LlmIntentClassifier(settings()).classify(PRICE_TEXT)).rejects.toMatchObject({
+        await expect(classifier().classify(PRICE_TEXT)).rejects.toMatchObject({
           name: 'LlmTriageError',
           reason: 'invalid-output',
         });
@@ -147,7 +148,9 @@ describe('LLM triage against an OpenAI-compatible server', () => {
       [429, 'rate-limited'],
     ] as const)('reports HTTP %i as %s, with one request and no retry', async (status, reason) => {
       fake.failNext(openAiError(status));
-      const error = await new LlmIntentClassifier(settings()).classify(PRICE_TEXT).catch((e: unknown) => e);
+      const error = await classifier()
+        .classify(PRICE_TEXT)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LlmTriageError);
       expect(error).toMatchObject({ reason, status });
       expect(fake.requests).toHaveLength(1);
@@ -155,8 +158,8 @@ describe('LLM triage against an OpenAI-compatible server', () => {
 
     it('reports a wrong key as HTTP 401', async () => {
       fake.apiKey = 'sk-another-key';
-      await expect(new LlmIntentClassifier(settings()).classify(PRICE_TEXT)).rejects.toMatchObject({
-        reason: 'http-error',
+      await expect(classifier().classify(PRICE_TEXT)).rejects.toMatchObject({
+        reason: 'unauthorized',
         status: 401,
       });
     });
@@ -164,7 +167,7 @@ describe('LLM triage against an OpenAI-compatible server', () => {
     it('gives up after its own timeout', async () => {
       fake.latencyMs = 3000;
       const started = Date.now();
-      await expect(new LlmIntentClassifier(settings({ timeoutMs: 300 })).classify(PRICE_TEXT)).rejects.toMatchObject({
+      await expect(classifier({ timeoutMs: 300 }).classify(PRICE_TEXT)).rejects.toMatchObject({
         reason: 'timeout',
       });
       expect(Date.now() - started).toBeLessThan(300 + 300);
@@ -175,7 +178,7 @@ describe('LLM triage against an OpenAI-compatible server', () => {
     const BUDGET_MS = 2000;
     let now: number;
     const hybrid = () =>
-      new HybridIntentClassifier(new LlmIntentClassifier(settings()), new RulesIntentClassifier(), {
+      new HybridIntentClassifier(classifier(), new RulesIntentClassifier(), {
         budgetMs: BUDGET_MS,
         failureThreshold: 5,
         openMs: 30_000,

@@ -7,7 +7,11 @@ import { SchedulingModule } from '../scheduling';
 import { SettingsModule } from '../settings';
 import { HybridIntentClassifier } from './adapters/hybrid/hybrid-intent.classifier';
 import { LlmIntentClassifier } from './adapters/llm/llm-intent.classifier';
-import { llmTriageSettings, triageClassifierKind } from './adapters/llm/llm-triage.settings';
+import { LlmRedis } from './adapters/llm/llm-redis';
+import { createLlmChat, llmTriageSettings, triageClassifierKind } from './adapters/llm/llm-triage.settings';
+import { BudgetCappedClassifier } from './adapters/hybrid/budget-capped.classifier';
+import { LlmUsageRepository } from './adapters/persistence/llm-usage.repository';
+import { LlmBudget } from './application/llm-budget';
 import { DialogRepository } from './adapters/persistence/dialog.repository';
 import { TriageProcessor } from './adapters/queue/triage.processor';
 import { TriageLearningAdminController } from './adapters/http/triage-learning-admin.controller';
@@ -28,20 +32,36 @@ import { IntentClassifier } from './ports/intent-classifier.port';
     TriageModelTrainer,
     TriageLearningRepository,
     ModelIntentClassifier,
+    LlmRedis,
+    LlmUsageRepository,
+    LlmBudget,
     {
       provide: IntentClassifier,
-      inject: [EnvironmentVariables, RulesIntentClassifier, ModelIntentClassifier],
-      useFactory: (env: EnvironmentVariables, rules: RulesIntentClassifier, offline: ModelIntentClassifier) => {
+      inject: [EnvironmentVariables, RulesIntentClassifier, ModelIntentClassifier, LlmRedis, LlmBudget],
+      useFactory: (
+        env: EnvironmentVariables,
+        rules: RulesIntentClassifier,
+        offline: ModelIntentClassifier,
+        redis: LlmRedis,
+        budget: LlmBudget,
+      ) => {
         const kind = triageClassifierKind(env);
         if (kind === 'rules') return rules;
         if (kind === 'model') return offline;
-        const llm = new LlmIntentClassifier(llmTriageSettings(env));
-        if (kind === 'llm') return llm;
-        return new HybridIntentClassifier(llm, offline, {
-          budgetMs: env.LLM_TIMEOUT_MS,
-          failureThreshold: env.LLM_BREAKER_FAILURES,
-          openMs: env.LLM_BREAKER_OPEN_MS,
-        });
+        const llm = new LlmIntentClassifier(
+          createLlmChat(env, () => redis.client()),
+          llmTriageSettings(env),
+          budget,
+        );
+        const withLlm =
+          kind === 'llm'
+            ? llm
+            : new HybridIntentClassifier(llm, offline, {
+                budgetMs: env.LLM_TIMEOUT_MS,
+                failureThreshold: env.LLM_BREAKER_FAILURES,
+                openMs: env.LLM_BREAKER_OPEN_MS,
+              });
+        return new BudgetCappedClassifier(withLlm, offline, budget);
       },
     },
     DialogRepository,

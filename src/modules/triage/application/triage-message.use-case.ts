@@ -46,9 +46,15 @@ export class TriageMessageUseCase {
   async understand(messageId: string): Promise<TriageResult> {
     const message = await this.inbound(messageId);
     if (isWordless(message)) return WORDLESS;
+    if (!this.classifier.readsContext) return this.classifier.classify(message.text);
     const recentMessages = await this.recentTurns(message);
     const state = await this.dialogs.peek(message.conversationId);
-    return this.classifier.classify(message.text, { recentMessages, dialog: summaryOf(state) });
+    const contact = await this.leads.contactOf(message.contactId);
+    return this.classifier.classify(message.text, {
+      recentMessages,
+      dialog: summaryOf(state),
+      knownNames: contact?.name ? [contact.name] : [],
+    });
   }
 
   /** Acts on the message, in the job's transaction; classifies it first unless `understood` is given. */

@@ -244,6 +244,11 @@ const FIRST_NAMES = new Set(
     .filter((n) => /^[а-я]+$/.test(n)),
 );
 
+/** Whether a lower-case word (ё as е) is a common Russian first name in the nominative. */
+export function isFirstName(word: string): boolean {
+  return FIRST_NAMES.has(word);
+}
+
 /** Staff names follow these ("к ирине", "мастер ирина", "тренер денис") and are never the customer. */
 const STAFF_BEFORE = rx(
   '(?:\\b(?:к|у|с|со|мастер[а-я]*|тренер[а-я]*|врач[а-я]*|доктор[а-я]*|педагог[а-я]*|преподавател[а-я]*|администратор[а-я]*|стилист[а-я]*|учител[а-я]*|массажист[а-я]*|косметолог[а-я]*|специалист[а-я]*|менеджер[а-я]*))\\s+$',

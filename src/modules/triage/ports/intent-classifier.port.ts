@@ -12,6 +12,8 @@ export interface ClassificationContext {
   recentMessages?: ConversationTurn[];
   /** Where the dialog stands: what the client is booking, what the bot offered and what it waits for. */
   dialog?: DialogSummary;
+  /** The client's names as we know them (the contact's name): masked with the rest before text leaves. */
+  knownNames?: string[];
 }
 
 export interface DialogSummary {
@@ -23,7 +25,9 @@ export interface DialogSummary {
   confirmingCancel?: boolean;
 }
 
-/** Understands one client message. Adapters: offline rules, an LLM, and a hybrid of both. */
+/** Understands one client message. Adapters: the offline model, the rules, an LLM, and a hybrid of both. */
 export abstract class IntentClassifier {
+  /** Whether it reads the context: when not, the caller need not load the conversation for it. */
+  readonly readsContext: boolean = false;
   abstract classify(text: string, context?: ClassificationContext): Promise<TriageResult>;
 }

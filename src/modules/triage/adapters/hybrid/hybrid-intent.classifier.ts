@@ -10,9 +10,9 @@ export interface AbortableClassifier {
 }
 
 export interface HybridSettings {
-  /** The longest the LLM may take; past it the rules answer and the LLM call is aborted. */
+  /** The longest the LLM may take; past it the offline model answers and the LLM call is aborted. */
   budgetMs: number;
-  /** Consecutive LLM failures after which the rules answer alone for `openMs`. */
+  /** Consecutive LLM failures after which the offline model answers alone for `openMs`. */
   failureThreshold: number;
   openMs: number;
   now?: () => number;
@@ -26,17 +26,19 @@ class BudgetExceededError extends Error {
 }
 
 /**
- * The LLM when it answers in time, the offline rules otherwise: on a timeout, an error, an invalid answer, or while
- * the circuit is open after repeated failures. The client never waits much longer than the budget. `source` on the
- * result says which one answered.
+ * The LLM when it answers in time, the offline model otherwise: on a timeout, an error, an invalid answer, while
+ * the circuit is open after repeated failures, or while a rate-limited provider asked to be left alone (Retry-After).
+ * The client never waits much longer than the budget. `source` on the result says which one answered.
  */
 export class HybridIntentClassifier extends IntentClassifier {
+  override readonly readsContext = true;
   private readonly logger = new Logger(HybridIntentClassifier.name);
   private readonly breaker: CircuitBreaker;
+  private pausedUntil = 0;
 
   constructor(
     private readonly llm: AbortableClassifier,
-    private readonly rules: IntentClassifier,
+    private readonly fallback: IntentClassifier,
     private readonly settings: HybridSettings,
   ) {
     super();
@@ -54,21 +56,35 @@ export class HybridIntentClassifier extends IntentClassifier {
   }
 
   async classify(text: string, context?: ClassificationContext): Promise<TriageResult> {
+    if (this.now() < this.pausedUntil) return this.offline(text, context);
     const permit = this.breaker.tryAcquire();
-    if (!permit) return this.byRules(text, context);
+    if (!permit) return this.offline(text, context);
     try {
       const result = await this.withinBudget((signal) => this.llm.classify(text, context, signal));
       permit.success();
       return { ...result, source: 'llm' };
     } catch (error) {
       permit.failure();
-      this.logger.warn(`LLM triage failed, the rules answer: ${describe(error)}`);
-      return this.byRules(text, context);
+      this.pauseIfAsked(error);
+      this.logger.warn(`LLM triage failed, the offline model answers: ${describe(error)}`);
+      return this.offline(text, context);
     }
   }
 
-  private async byRules(text: string, context?: ClassificationContext): Promise<TriageResult> {
-    const result = await this.rules.classify(text, context);
+  /** A 429 with Retry-After: the provider is not asked again before then (at most as long as an open circuit). */
+  private pauseIfAsked(error: unknown): void {
+    const retryAfterMs = (error as { retryAfterMs?: unknown })?.retryAfterMs;
+    if (typeof retryAfterMs === 'number' && retryAfterMs > 0) {
+      this.pausedUntil = this.now() + Math.min(retryAfterMs, this.settings.openMs);
+    }
+  }
+
+  private now(): number {
+    return (this.settings.now ?? Date.now)();
+  }
+
+  private async offline(text: string, context?: ClassificationContext): Promise<TriageResult> {
+    const result = await this.fallback.classify(text, context);
     return { ...result, source: result.source ?? 'rules' };
   }
 
@@ -93,7 +109,7 @@ export class HybridIntentClassifier extends IntentClassifier {
     circuitOpen.set({ circuit: 'llm' }, state === 'closed' ? 0 : 1); // the ops monitor alerts on it
     if (state === 'open') {
       this.logger.warn(
-        `LLM circuit open after ${failures} consecutive failures: the rules answer alone for ${this.settings.openMs} ms`,
+        `LLM circuit open after ${failures} consecutive failures: the offline model answers alone for ${this.settings.openMs} ms`,
       );
     } else if (state === 'closed') {
       this.logger.log('LLM circuit closed: the LLM answered again');

@@ -1,47 +1,35 @@
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import type { Runnable } from '@langchain/core/runnables';
-import { ChatOpenAI } from '@langchain/openai';
 import type { BusinessPreset } from '../../domain/business-presets';
 import type { TriageResult } from '../../domain/triage-result';
 import { IntentClassifier, type ClassificationContext } from '../../ports/intent-classifier.port';
+import type { LlmSpendMeter } from '../../ports/llm-spend.port';
+import type { LlmChat } from './llm-chat';
 import { llmErrorFrom, LlmTriageError } from './llm-triage.errors';
 import { toTriageResult } from './llm-triage.mapper';
 import { buildTriagePrompt } from './llm-triage.prompt';
-import { llmTriageSchema, TRIAGE_FUNCTION } from './llm-triage.schema';
+import { llmTriageSchema, TRIAGE_FUNCTION, TRIAGE_JSON_SCHEMA } from './llm-triage.schema';
 
 export interface LlmTriageSettings {
-  apiKey: string;
-  model: string;
-  /** Any OpenAI-compatible Chat Completions endpoint (a proxy, vLLM, Ollama, ...); unset: api.openai.com. */
-  baseUrl?: string;
   /** The longest one call may take. */
   timeoutMs: number;
-  /** Replace phone numbers before anything leaves for the provider. */
+  /** Replace phones, e-mails and names before anything leaves for the provider. */
   maskPii: boolean;
   preset: BusinessPreset;
 }
 
 /**
- * Triage by an LLM through LangChain. The answer comes back as a forced function call (tools + tool_choice): that
- * works on any server that speaks Chat Completions with tools, needs none of OpenAI's strict-schema rules, and does
- * not change with the model's name (LangChain's default would switch to json_schema for some names). One attempt,
+ * Triage by an LLM, whichever provider speaks for it (`LlmChat`): the same prompt, the same schema, the same
+ * validation and mapping for OpenAI, GigaChat and YandexGPT. The tokens of every answer are metered. One attempt,
  * no retries: the hybrid classifier decides what happens after a failure.
  */
 export class LlmIntentClassifier extends IntentClassifier {
-  private readonly model: Runnable;
+  override readonly readsContext = true;
 
-  constructor(private readonly settings: LlmTriageSettings) {
+  constructor(
+    private readonly chat: LlmChat,
+    private readonly settings: LlmTriageSettings,
+    private readonly spend?: LlmSpendMeter,
+  ) {
     super();
-    const chat = new ChatOpenAI({
-      apiKey: settings.apiKey,
-      model: settings.model,
-      temperature: 0,
-      maxRetries: 0,
-      // A backstop only: the deadline signal below ends the call first and says why.
-      timeout: settings.timeoutMs + 1000,
-      configuration: { baseURL: settings.baseUrl },
-    });
-    this.model = chat.withStructuredOutput(llmTriageSchema, { name: TRIAGE_FUNCTION, method: 'functionCalling' });
   }
 
   /** Throws LlmTriageError on a timeout, an HTTP error or an answer that does not fit the schema. */
@@ -51,19 +39,25 @@ export class LlmIntentClassifier extends IntentClassifier {
       text,
       recentMessages: context?.recentMessages,
       dialog: context?.dialog,
+      knownNames: context?.knownNames,
       maskPii: this.settings.maskPii,
     });
     const deadline = AbortSignal.timeout(this.settings.timeoutMs);
-    let answer: unknown;
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    let answer;
     try {
-      answer = await this.model.invoke([new SystemMessage(prompt.system), new HumanMessage(prompt.user)], {
-        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+      answer = await this.chat.complete({
+        system: prompt.system,
+        user: prompt.user,
+        name: TRIAGE_FUNCTION,
+        schema: TRIAGE_JSON_SCHEMA,
+        signal: combined,
       });
     } catch (error) {
-      throw llmErrorFrom(error, deadline.aborted || Boolean(signal?.aborted));
+      throw llmErrorFrom(error, combined.aborted);
     }
-    // No function call at all comes back as undefined, not as an error: validate here whatever arrived.
-    const parsed = llmTriageSchema.safeParse(answer);
+    if (answer.usage) this.spend?.meter({ provider: this.chat.provider, model: this.chat.model, ...answer.usage });
+    const parsed = llmTriageSchema.safeParse(answer.value);
     if (!parsed.success) throw new LlmTriageError('invalid-output');
     return toTriageResult(parsed.data, text, this.settings.maskPii);
   }

@@ -17,7 +17,7 @@ describe('toTriageResult', () => {
     const result = toTriageResult(
       answer({ slots: { service: 'лечение кариеса', date: 'в пт', time: 'к 10ти', name: 'Дмитрий' } }),
       text,
-      true,
+      false,
     );
     expect(result).toEqual({
       intent: 'booking',
@@ -35,9 +35,14 @@ describe('toTriageResult', () => {
     const result = toTriageResult(
       answer({ slots: { date: 'пятница', time: null, name: 'Дмитрий Иванов', service: '  ' } }),
       text,
-      true,
+      false,
     );
     expect(result.slots).toEqual({ phone: '8 913 123 45 67' });
+  });
+
+  it('takes the name from the original text when the model saw it masked', () => {
+    const result = toTriageResult(answer({ slots: { name: '[имя]' } }), text, true);
+    expect(result.slots).toEqual({ name: 'дмитрий', phone: '8 913 123 45 67' });
   });
 
   it('takes the phone from the original text, never from a model that saw it masked', () => {

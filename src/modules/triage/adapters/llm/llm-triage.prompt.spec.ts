@@ -39,17 +39,22 @@ describe('buildTriagePrompt', () => {
     expect(user.indexOf('реплика 2')).toBeLessThan(user.indexOf('<message>'));
   });
 
-  it('masks phones in the message and in the conversation when asked to', () => {
+  it('masks phones, e-mails and names in the message and in the conversation when asked to', () => {
     const input = {
       preset: clinic,
-      text: 'запишите на завтра, 8 (913) 123-45-67',
-      recentMessages: [{ from: 'client' as const, text: 'мой номер +7 902 914-33-20' }],
+      text: 'запишите на завтра, 8 (913) 123-45-67, Ольга, olga@mail.ru',
+      recentMessages: [
+        { from: 'client' as const, text: 'мой номер +7 902 914-33-20' },
+        { from: 'bot' as const, text: 'Зульфия, на какое время?' },
+      ],
+      knownNames: ['Зульфия'],
     };
     const masked = buildTriagePrompt({ ...input, maskPii: true });
     const all = masked.system + masked.user;
-    expect(all).not.toMatch(/123-45-67|914-33-20/);
-    expect(masked.user).toContain('запишите на завтра, [телефон]');
-    expect(masked.system).toContain('Leave slots.phone out');
+    expect(all).not.toMatch(/123-45-67|914-33-20|Ольга|olga@|Зульфия/);
+    expect(masked.user).toContain('запишите на завтра, [телефон], [имя], [email]');
+    expect(masked.user).toContain('bot: [имя], на какое время?');
+    expect(masked.system).toContain('Leave slots.phone and slots.name out');
 
     const plain = buildTriagePrompt({ ...input, maskPii: false });
     expect(plain.user).toContain('8 (913) 123-45-67');

@@ -1,7 +1,12 @@
 import type { BusinessPreset } from '../../domain/business-presets';
 import type { ConversationTurn, DialogSummary } from '../../ports/intent-classifier.port';
 import { businessProfile } from './business-profile';
-import { maskPhones, PHONE_PLACEHOLDER } from './pii-mask';
+import {
+  EMAIL_PLACEHOLDER,
+  maskPersonalData,
+  NAME_PLACEHOLDER,
+  PHONE_PLACEHOLDER,
+} from '../../domain/personal-data-mask';
 import { TRIAGE_FUNCTION } from './llm-triage.schema';
 import { TRIAGE_GUIDELINES } from './triage-guidelines';
 
@@ -15,9 +20,11 @@ export interface TriagePromptInput {
   text: string;
   /** Earlier messages, oldest first; only the last RECENT_MESSAGES_LIMIT are used. */
   recentMessages?: readonly ConversationTurn[];
-  /** Replace phone numbers with a placeholder everywhere in the prompt. */
+  /** Replace phones, e-mails and names with placeholders everywhere in the prompt. */
   maskPii: boolean;
   dialog?: DialogSummary;
+  /** The client's names as we know them, masked wherever they appear. */
+  knownNames?: readonly string[];
 }
 
 export interface TriagePrompt {
@@ -28,11 +35,11 @@ export interface TriagePrompt {
 /** The system instructions (business profile and labelling guide) and the user turn (conversation and message). */
 export function buildTriagePrompt(input: TriagePromptInput): TriagePrompt {
   const clean = (text: string, limit: number) => {
-    const shown = input.maskPii ? maskPhones(text) : text;
+    const shown = input.maskPii ? maskPersonalData(text, input.knownNames) : text;
     return (shown.length > limit ? `${shown.slice(0, limit)}…` : shown).replace(/<\/?message>/gi, '');
   };
   const phoneRule = input.maskPii
-    ? `Phone numbers are replaced by ${PHONE_PLACEHOLDER}. Leave slots.phone out; a ${PHONE_PLACEHOLDER} still counts as a phone number the client left.`
+    ? `Phone numbers are replaced by ${PHONE_PLACEHOLDER}, e-mails by ${EMAIL_PLACEHOLDER} and people's names by ${NAME_PLACEHOLDER}. Leave slots.phone and slots.name out; a ${PHONE_PLACEHOLDER} still counts as a phone number the client left.`
     : 'phone: copied verbatim from the message, in its original formatting.';
 
   const system = [
@@ -45,7 +52,7 @@ export function buildTriagePrompt(input: TriagePromptInput): TriagePrompt {
     '',
     TRIAGE_GUIDELINES,
     '',
-    '## Phone numbers',
+    '## Personal data',
     phoneRule,
     '',
     '# How to answer',

@@ -35,3 +35,33 @@ export type LlmTriage = z.infer<typeof llmTriageSchema>;
 
 /** The name of the function the model is made to call. */
 export const TRIAGE_FUNCTION = 'triage';
+
+/**
+ * The schema as plain JSON Schema for every provider: optional fields instead of `null` types and unions, which GigaChat's
+ * functions and YandexGPT's jsonSchema do not all accept; the answer is validated against the zod schema anyway.
+ */
+export const TRIAGE_JSON_SCHEMA = withoutNullUnions(z.toJSONSchema(llmTriageSchema, { target: 'draft-7' }));
+
+function withoutNullUnions(node: unknown): Record<string, unknown> {
+  return plain(node) as Record<string, unknown>;
+}
+
+function plain(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(plain);
+  if (!node || typeof node !== 'object') return node;
+  const entries = Object.entries(node as Record<string, unknown>).filter(([key]) => key !== '$schema');
+  const object: Record<string, unknown> = Object.fromEntries(entries.map(([key, value]) => [key, plain(value)]));
+  if (Array.isArray(object.type)) {
+    const types = (object.type as string[]).filter((type) => type !== 'null');
+    object.type = types.length === 1 ? types[0] : types;
+  }
+  const union = object.anyOf as Array<Record<string, unknown>> | undefined;
+  if (Array.isArray(union)) {
+    const kept = union.filter((member) => member.type !== 'null');
+    if (kept.length === 1) {
+      delete object.anyOf;
+      return { ...kept[0], ...object };
+    }
+  }
+  return object;
+}

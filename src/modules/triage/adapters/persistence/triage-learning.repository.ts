@@ -3,7 +3,7 @@ import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { HeldoutFigures } from '../../domain/model/triage-training';
 import type { LabeledMessage } from '../../domain/triage-metrics';
 import { byPriority, type Intent } from '../../domain/triage-result';
-import { maskPhones } from '../llm/pii-mask';
+import { maskPersonalData } from '../../domain/personal-data-mask';
 
 export interface StoredModel {
   id: string;
@@ -116,7 +116,7 @@ export class TriageLearningRepository {
          SET intents = EXCLUDED.intents, escalate = EXCLUDED.escalate, created_by = EXCLUDED.created_by,
              created_at = now()
        RETURNING *`,
-      [maskPhones(message.text), label.intents, label.escalate, messageId, createdBy],
+      [maskPersonalData(message.text), label.intents, label.escalate, messageId, createdBy],
     );
     return toExample(row);
   }
@@ -129,7 +129,7 @@ export class TriageLearningRepository {
     const [row] = await this.query<ExampleRow[]>(
       `INSERT INTO triage_examples (text, intents, escalate, source, created_by) VALUES ($1, $2, $3, 'phrase', $4)
        RETURNING *`,
-      [maskPhones(text), label.intents, label.escalate, createdBy],
+      [maskPersonalData(text), label.intents, label.escalate, createdBy],
     );
     return toExample(row);
   }
