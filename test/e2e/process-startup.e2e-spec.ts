@@ -28,6 +28,20 @@ describe('start-up checks the environment', () => {
     expect(service.output()).toMatch(/^Invalid environment:/m);
   });
 
+  it('LLM_DATA_RESIDENCY=ru with an LLM host abroad stops the process with one clear line', async () => {
+    const service = await spawnService(
+      { ...base, LLM_DATA_RESIDENCY: 'ru', OPENAI_API_KEY: 'sk-proj-secret-key-0123' },
+      { waitReady: false },
+    );
+    expect(await service.exited).toBe(1);
+    expect(service.output().trim().split('\n')).toEqual([
+      'Invalid environment: LLM_DATA_RESIDENCY: is ru, but the openai endpoint OPENAI_BASE_URL (api.openai.com) is ' +
+        'outside Russia: use gigachat or yandexgpt, a model on a loopback or private address, or add the host to ' +
+        'LLM_RU_HOSTS (got "ru")',
+    ]);
+    expect(service.output()).not.toContain('sk-proj-secret');
+  });
+
   it('lists every problem, one line each, and never prints a secret', async () => {
     const service = await spawnService(
       { ...base, PORT: '0', RETRY_FACTOR: 'x', REDIS_URL: 'http://user:s3cret-pass@host' },

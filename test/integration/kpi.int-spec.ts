@@ -201,6 +201,21 @@ describe('admin KPIs: GET /api/admin/v1/kpi', () => {
     await visit(F + hours(120), 'cancelled', 'sent');
     await visit(F + hours(24), 'booked', 'sent');
     await visit(T + hours(24), 'no_show', 'sent');
+
+    // LLM spend by Krasnoyarsk day (UTC+7): the period [03-01 00:00Z, 03-08 00:00Z) runs from 03-01 07:00 to
+    // 03-08 07:00 local, so it touches the days 03-01 to 03-08, not 02-28 nor 03-09.
+    for (const [day, calls, cost] of [
+      ['2026-02-28', 5, 1],
+      ['2026-03-01', 10, 2.5],
+      ['2026-03-08', 4, 1.25],
+      ['2026-03-09', 7, 3],
+    ] as const) {
+      await db.query(
+        `INSERT INTO llm_usage_daily (day, provider, model, calls, input_tokens, output_tokens, cost_rub)
+         VALUES ($1, 'gigachat', 'GigaChat-2', $2, $2 * 1000, $2 * 50, $3)`,
+        [day, calls, cost],
+      );
+    }
   }
 
   it('every figure equals the value worked out by hand, with the targets judged', async () => {
@@ -243,6 +258,36 @@ describe('admin KPIs: GET /api/admin/v1/kpi', () => {
       noShowAfterReminders: { visits: 3, noShows: 1, percent: 33.33 },
       // C2 (its latest message), C9 and C10.
       unansweredConversations: { count: 3, olderThanMinutes: 5 },
+      // 03-01 and 03-08 local; no budget configured.
+      llmSpend: {
+        calls: 14,
+        inputTokens: 14000,
+        outputTokens: 700,
+        costRub: 3.75,
+        dailyBudgetRub: null,
+        days: [
+          {
+            day: '2026-03-01',
+            provider: 'gigachat',
+            model: 'GigaChat-2',
+            calls: 10,
+            inputTokens: 10000,
+            outputTokens: 500,
+            costRub: 2.5,
+            budgetReached: false,
+          },
+          {
+            day: '2026-03-08',
+            provider: 'gigachat',
+            model: 'GigaChat-2',
+            calls: 4,
+            inputTokens: 4000,
+            outputTokens: 200,
+            costRub: 1.25,
+            budgetReached: false,
+          },
+        ],
+      },
     });
   });
 
@@ -301,6 +346,7 @@ describe('admin KPIs: GET /api/admin/v1/kpi', () => {
       'deliveryRetries',
       'noShowAfterReminders',
       'unansweredConversations',
+      'llmSpend',
     ]);
     expect(schemas.FirstReplyKpiDto.properties.p95Seconds.description).toMatch(/95th percentile/);
     expect(schemas.CrmDeliveryKpiDto.properties.successPercent.description).toMatch(/done \/ \(done \+ dead\)/);

@@ -20,6 +20,7 @@ const facts = (over: Partial<KpiFacts> = {}): KpiFacts => ({
   visitsAfterReminder: 0,
   noShowsAfterReminder: 0,
   unansweredConversations: 2,
+  llmDays: [],
   ...over,
 });
 
@@ -33,6 +34,50 @@ describe('buildKpiReport', () => {
     expect(report.crmDelivery.successPercent).toBe(98);
     expect(report.deliveryRetries).toMatchObject({ deliveries: 50, retries: 100, averagePerDelivery: 2 });
     expect(report.unansweredConversations).toEqual({ count: 2, olderThanMinutes: 5 });
+  });
+
+  it('sums LLM tokens and cost per day and over the period, and marks the days the budget ran out', () => {
+    const day = (d: string, provider: string, costRub: number) => ({
+      day: d,
+      provider,
+      model: provider === 'gigachat' ? 'GigaChat-2' : 'gpt://b1g/yandexgpt-lite/latest',
+      calls: 10,
+      inputTokens: 4000,
+      outputTokens: 300,
+      costRub,
+    });
+    const report = buildKpiReport(
+      FROM,
+      TO,
+      facts({
+        llmDays: [
+          day('2026-03-01', 'gigachat', 0.861),
+          day('2026-03-02', 'gigachat', 30),
+          day('2026-03-02', 'yandexgpt', 25),
+        ],
+      }),
+      50,
+    );
+    expect(report.llmSpend).toMatchObject({
+      calls: 30,
+      inputTokens: 12000,
+      outputTokens: 900,
+      costRub: 55.86,
+      dailyBudgetRub: 50,
+    });
+    expect(report.llmSpend.days.map((d) => [d.day, d.costRub, d.budgetReached])).toEqual([
+      ['2026-03-01', 0.86, false],
+      ['2026-03-02', 30, true],
+      ['2026-03-02', 25, true],
+    ]);
+    expect(buildKpiReport(FROM, TO, facts()).llmSpend).toEqual({
+      calls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costRub: 0,
+      dailyBudgetRub: null,
+      days: [],
+    });
   });
 
   it('judges each target on the exact value, not the rounded one', () => {

@@ -20,6 +20,19 @@ export interface KpiFacts {
   visitsAfterReminder: number;
   noShowsAfterReminder: number;
   unansweredConversations: number;
+  /** LLM calls of each local day the period touches, per provider and model. */
+  llmDays: LlmDay[];
+}
+
+export interface LlmDay {
+  /** YYYY-MM-DD in TZ_BUSINESS. */
+  day: string;
+  provider: string;
+  model: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costRub: number;
 }
 
 export type Comparison = '<' | '<=' | '>';
@@ -48,6 +61,15 @@ export interface KpiReport {
   deliveryRetries: { deliveries: number; retries: number; averagePerDelivery: number | null; target: KpiTarget };
   noShowAfterReminders: { visits: number; noShows: number; percent: number | null };
   unansweredConversations: { count: number; olderThanMinutes: number };
+  llmSpend: {
+    calls: number;
+    inputTokens: number;
+    outputTokens: number;
+    costRub: number;
+    /** LLM_DAILY_BUDGET_RUB, or null without a cap. */
+    dailyBudgetRub: number | null;
+    days: Array<LlmDay & { budgetReached: boolean }>;
+  };
 }
 
 /** The product's promises (the operator's brief): what each figure must reach. */
@@ -80,7 +102,7 @@ function judge(value: number | null, target: { comparison: Comparison; threshold
   return { ...target, met };
 }
 
-export function buildKpiReport(from: Date, to: Date, facts: KpiFacts): KpiReport {
+export function buildKpiReport(from: Date, to: Date, facts: KpiFacts, dailyBudgetRub: number | null = null): KpiReport {
   const deliveries = facts.crmDone + facts.crmDead;
   const crmSuccess = ratio(100 * facts.crmDone, deliveries);
   const deadLetterShare = ratio(100 * facts.deadLetters, facts.incomingMessages);
@@ -125,5 +147,31 @@ export function buildKpiReport(from: Date, to: Date, facts: KpiFacts): KpiReport
       percent: percent(facts.noShowsAfterReminder, facts.visitsAfterReminder),
     },
     unansweredConversations: { count: facts.unansweredConversations, olderThanMinutes: UNANSWERED_AFTER_MINUTES },
+    llmSpend: llmSpend(facts.llmDays, dailyBudgetRub),
+  };
+}
+
+function llmSpend(days: LlmDay[], dailyBudgetRub: number | null): KpiReport['llmSpend'] {
+  const sum = (pick: (day: LlmDay) => number, of: LlmDay[] = days) => of.reduce((total, day) => total + pick(day), 0);
+  const dayCost = (day: string) =>
+    sum(
+      (d) => d.costRub,
+      days.filter((d) => d.day === day),
+    );
+  return {
+    calls: sum((d) => d.calls),
+    inputTokens: sum((d) => d.inputTokens),
+    outputTokens: sum((d) => d.outputTokens),
+    costRub:
+      round(
+        sum((d) => d.costRub),
+        2,
+      ) ?? 0,
+    dailyBudgetRub,
+    days: days.map((d) => ({
+      ...d,
+      costRub: round(d.costRub, 2) ?? 0,
+      budgetReached: dailyBudgetRub !== null && dayCost(d.day) >= dailyBudgetRub,
+    })),
   };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EnvironmentVariables } from '../../../config/env.validation';
 import { KpiRepository } from '../adapters/persistence/kpi.repository';
 import { buildKpiReport, type KpiReport } from './kpi-report';
 
@@ -7,7 +8,10 @@ export const DEFAULT_KPI_PERIOD_MS = 7 * 24 * 3600 * 1000;
 /** The KPIs of a period: by default up to now, starting seven days before its end. */
 @Injectable()
 export class GetKpiReportUseCase {
-  constructor(private readonly repository: KpiRepository) {}
+  constructor(
+    private readonly repository: KpiRepository,
+    private readonly env: EnvironmentVariables,
+  ) {}
 
   static period(requested: { from?: Date; to?: Date }, now = new Date()): { from: Date; to: Date } {
     const to = requested.to ?? now;
@@ -15,6 +19,7 @@ export class GetKpiReportUseCase {
   }
 
   async execute(period: { from: Date; to: Date }): Promise<KpiReport> {
-    return buildKpiReport(period.from, period.to, await this.repository.facts(period.from, period.to));
+    const facts = await this.repository.facts(period.from, period.to, this.env.TZ_BUSINESS);
+    return buildKpiReport(period.from, period.to, facts, this.env.LLM_DAILY_BUDGET_RUB ?? null);
   }
 }

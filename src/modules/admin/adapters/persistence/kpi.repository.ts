@@ -95,11 +95,21 @@ const UNANSWERED_SQL = `
       WHERE r.conversation_id = l.conversation_id AND r.direction = 'out' AND r.sent_at IS NOT NULL
         AND r.created_at >= l.created_at)`;
 
+/** LLM spend of the local days (in $3, TZ_BUSINESS) from the one holding $1 to the one holding the end $2. */
+const LLM_SQL = `
+  SELECT to_char(day, 'YYYY-MM-DD') AS day, provider, model, calls,
+    input_tokens::float8 AS input_tokens, output_tokens::float8 AS output_tokens, cost_rub::float8 AS cost_rub
+  FROM llm_usage_daily
+  WHERE day >= ($1::timestamptz AT TIME ZONE $3)::date
+    AND day <= (($2::timestamptz - interval '1 millisecond') AT TIME ZONE $3)::date
+  ORDER BY day, provider, model`;
+
 @Injectable()
 export class KpiRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  facts(from: Date, to: Date): Promise<KpiFacts> {
+  /** `zone`: the business's time zone, whose calendar days LLM spend is counted by. */
+  facts(from: Date, to: Date, zone: string): Promise<KpiFacts> {
     return this.dataSource.transaction('REPEATABLE READ', async (db) => {
       await db.query('SET TRANSACTION READ ONLY');
       const one = async <T>(sql: string, params: unknown[] = [from, to]) => (await query<T>(db, sql, params))[0];
@@ -116,6 +126,15 @@ export class KpiRepository {
       const deadLetters = await one<{ dead_letters: number; incoming: number }>(DEAD_LETTERS_SQL);
       const noShows = await one<{ visits: number; no_shows: number }>(NO_SHOWS_SQL);
       const unanswered = await one<{ unanswered: number }>(UNANSWERED_SQL, [from, to, UNANSWERED_AFTER_MINUTES]);
+      const llm = await query<{
+        day: string;
+        provider: string;
+        model: string;
+        calls: number;
+        input_tokens: number;
+        output_tokens: number;
+        cost_rub: number;
+      }>(db, LLM_SQL, [from, to, zone]);
       return {
         conversations: conversations.conversations,
         firstReplyMeasured: conversations.measured,
@@ -133,6 +152,15 @@ export class KpiRepository {
         visitsAfterReminder: noShows.visits,
         noShowsAfterReminder: noShows.no_shows,
         unansweredConversations: unanswered.unanswered,
+        llmDays: llm.map((row) => ({
+          day: row.day,
+          provider: row.provider,
+          model: row.model,
+          calls: row.calls,
+          inputTokens: row.input_tokens,
+          outputTokens: row.output_tokens,
+          costRub: row.cost_rub,
+        })),
       };
     });
   }

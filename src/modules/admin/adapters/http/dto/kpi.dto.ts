@@ -181,6 +181,52 @@ export class UnansweredKpiDto {
   olderThanMinutes!: number;
 }
 
+export class LlmDayDto {
+  @ApiProperty({ example: '2026-12-03', description: 'The local day (TZ_BUSINESS)' })
+  day!: string;
+
+  @ApiProperty({ enum: ['openai', 'gigachat', 'yandexgpt'] })
+  provider!: string;
+
+  @ApiProperty({ example: 'GigaChat-2' })
+  model!: string;
+
+  @ApiProperty({ description: 'Calls that came back with an answer (usable or not): what the provider bills' })
+  calls!: number;
+
+  @ApiProperty({ description: 'Prompt tokens, as the provider reported them' })
+  inputTokens!: number;
+
+  @ApiProperty({ description: 'Completion tokens, as the provider reported them' })
+  outputTokens!: number;
+
+  @ApiProperty({ description: 'Estimated cost in roubles at LLM_PRICE_RUB_PER_1K_INPUT / _OUTPUT, 2 decimals' })
+  costRub!: number;
+
+  @ApiProperty({ description: "Whether that day's spend (all providers) reached LLM_DAILY_BUDGET_RUB" })
+  budgetReached!: boolean;
+}
+
+export class LlmSpendKpiDto {
+  @ApiProperty()
+  calls!: number;
+
+  @ApiProperty()
+  inputTokens!: number;
+
+  @ApiProperty()
+  outputTokens!: number;
+
+  @ApiProperty({ description: 'Estimated roubles over the period' })
+  costRub!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'LLM_DAILY_BUDGET_RUB; null: no cap' })
+  dailyBudgetRub!: number | null;
+
+  @ApiProperty({ type: [LlmDayDto], description: 'Each local day the period touches, per provider and model' })
+  days!: LlmDayDto[];
+}
+
 /** Percentages are 0-100 rounded to 2 decimals, seconds to milliseconds; null where the base is empty. */
 export class KpiReportDto {
   @ApiProperty({ description: 'Start of the period, inclusive' })
@@ -212,4 +258,7 @@ export class KpiReportDto {
 
   @ApiProperty({ type: UnansweredKpiDto })
   unansweredConversations!: UnansweredKpiDto;
+
+  @ApiProperty({ type: LlmSpendKpiDto, description: 'LLM calls, tokens and estimated cost per day' })
+  llmSpend!: LlmSpendKpiDto;
 }
