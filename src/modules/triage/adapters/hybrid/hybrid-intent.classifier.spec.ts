@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { TriageResult } from '../../domain/triage-result';
 import { IntentClassifier } from '../../ports/intent-classifier.port';
+import { LlmTriageError } from '../llm/llm-triage.errors';
 import { HybridIntentClassifier, type AbortableClassifier } from './hybrid-intent.classifier';
 
 const LLM_SAYS: TriageResult = {
@@ -24,13 +25,16 @@ const TEXT = 'сколько стоит маникюр? мой номер 8 913 
 class ScriptedLlm implements AbortableClassifier {
   calls = 0;
   lastSignal?: AbortSignal;
-  behaviour: 'answer' | 'fail' | 'hang' = 'answer';
+  behaviour: 'answer' | 'fail' | 'rate-limited' | 'hang' = 'answer';
 
   classify(_text: string, _context: unknown, signal: AbortSignal): Promise<TriageResult> {
     this.calls += 1;
     this.lastSignal = signal;
     if (this.behaviour === 'answer') return Promise.resolve({ ...LLM_SAYS, source: 'llm' });
     if (this.behaviour === 'fail') return Promise.reject(Object.assign(new Error(`boom: ${_text}`), { status: 500 }));
+    if (this.behaviour === 'rate-limited') {
+      return Promise.reject(new LlmTriageError('rate-limited', 429, undefined, 20_000));
+    }
     return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)));
   }
 }
@@ -116,5 +120,17 @@ describe('HybridIntentClassifier', () => {
     expect(hybrid.breakerState).toBe('open');
     await hybrid.classify(TEXT);
     expect(llm.calls).toBe(6);
+  });
+
+  it('leaves a rate-limited provider alone for its Retry-After, then asks it again', async () => {
+    llm.behaviour = 'rate-limited';
+    await expect(hybrid.classify(TEXT)).resolves.toMatchObject({ intent: 'booking' });
+    llm.behaviour = 'answer';
+    now += 19_000;
+    await expect(hybrid.classify(TEXT)).resolves.toMatchObject({ intent: 'booking' });
+    expect(llm.calls).toBe(1);
+    now += 1_000;
+    await expect(hybrid.classify(TEXT)).resolves.toMatchObject({ intent: 'price', source: 'llm' });
+    expect(llm.calls).toBe(2);
   });
 });
