@@ -38,7 +38,7 @@ import { IntentClassifier } from './ports/intent-classifier.port';
     {
       provide: IntentClassifier,
       inject: [EnvironmentVariables, RulesIntentClassifier, ModelIntentClassifier, LlmRedis, LlmBudget],
-      useFactory: (
+      useFactory: async (
         env: EnvironmentVariables,
         rules: RulesIntentClassifier,
         offline: ModelIntentClassifier,
@@ -49,7 +49,7 @@ import { IntentClassifier } from './ports/intent-classifier.port';
         if (kind === 'rules') return rules;
         if (kind === 'model') return offline;
         const llm = new LlmIntentClassifier(
-          createLlmChat(env, () => redis.client()),
+          await createLlmChat(env, () => redis.client()),
           llmTriageSettings(env),
           budget,
         );

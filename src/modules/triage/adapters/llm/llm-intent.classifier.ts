@@ -1,3 +1,4 @@
+import { inSpan } from '../../../../observability/trace-context';
 import type { BusinessPreset } from '../../domain/business-presets';
 import type { TriageResult } from '../../domain/triage-result';
 import { IntentClassifier, type ClassificationContext } from '../../ports/intent-classifier.port';
@@ -44,18 +45,26 @@ export class LlmIntentClassifier extends IntentClassifier {
     });
     const deadline = AbortSignal.timeout(this.settings.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    let answer;
-    try {
-      answer = await this.chat.complete({
-        system: prompt.system,
-        user: prompt.user,
-        name: TRIAGE_FUNCTION,
-        schema: TRIAGE_JSON_SCHEMA,
-        signal: combined,
-      });
-    } catch (error) {
-      throw llmErrorFrom(error, combined.aborted);
-    }
+    // Attribute names from OpenTelemetry's GenAI conventions; no text goes on the span.
+    const attributes = { 'gen_ai.system': this.chat.provider, 'gen_ai.request.model': this.chat.model };
+    const answer = await inSpan('llm.triage', attributes, async (span) => {
+      try {
+        const answered = await this.chat.complete({
+          system: prompt.system,
+          user: prompt.user,
+          name: TRIAGE_FUNCTION,
+          schema: TRIAGE_JSON_SCHEMA,
+          signal: combined,
+        });
+        span.setAttributes({
+          'gen_ai.usage.input_tokens': answered.usage?.inputTokens ?? 0,
+          'gen_ai.usage.output_tokens': answered.usage?.outputTokens ?? 0,
+        });
+        return answered;
+      } catch (error) {
+        throw llmErrorFrom(error, combined.aborted);
+      }
+    });
     if (answer.usage) this.spend?.meter({ provider: this.chat.provider, model: this.chat.model, ...answer.usage });
     const parsed = llmTriageSchema.safeParse(answer.value);
     if (!parsed.success) throw new LlmTriageError('invalid-output');

@@ -40,29 +40,29 @@ describe('triage classifier configuration', () => {
     );
   });
 
-  it('builds the settings and the chat of the chosen provider', () => {
+  it('builds the settings and the chat of the chosen provider', async () => {
     const settings = llmTriageSettings(env({ OPENAI_API_KEY: 'sk-1', BUSINESS_PRESET: 'clinic' }));
     expect(settings).toMatchObject({ timeoutMs: 2000, maskPii: true, preset: { name: 'clinic' } });
     expect(llmTriageSettings(env({ OPENAI_API_KEY: 'sk-1', LLM_MASK_PII: 'false' })).maskPii).toBe(false);
 
-    expect(createLlmChat(env({ OPENAI_API_KEY: 'sk-1' }), noRedis)).toMatchObject({
+    expect(await createLlmChat(env({ OPENAI_API_KEY: 'sk-1' }), noRedis)).toMatchObject({
       provider: 'openai',
       model: 'gpt-4o-mini',
     });
     expect(
-      createLlmChat(
+      await createLlmChat(
         env({ LLM_PROVIDER: 'gigachat', GIGACHAT_AUTH_KEY: 'a2V5', GIGACHAT_MODEL: 'GigaChat-2-Pro' }),
         noRedis,
       ),
     ).toMatchObject({ provider: 'gigachat', model: 'GigaChat-2-Pro' });
     expect(
-      createLlmChat(
+      await createLlmChat(
         env({ LLM_PROVIDER: 'yandexgpt', YANDEXGPT_API_KEY: 'AQVN', YANDEXGPT_FOLDER_ID: 'b1gabc' }),
         noRedis,
       ),
     ).toMatchObject({ provider: 'yandexgpt', model: 'gpt://b1gabc/yandexgpt-lite/latest' });
     expect(
-      createLlmChat(
+      await createLlmChat(
         env({ LLM_PROVIDER: 'yandexgpt', YANDEXGPT_API_KEY: 'AQVN', YANDEXGPT_MODEL: 'gpt://b1gxyz/yandexgpt/rc' }),
         noRedis,
       ),

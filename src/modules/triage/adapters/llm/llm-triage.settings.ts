@@ -7,7 +7,6 @@ import type { LlmChat } from './llm-chat';
 import { createLlmFetch } from './llm-http';
 import { GigaChatChat } from './providers/gigachat.chat';
 import { GigaChatTokens } from './providers/gigachat-tokens';
-import { OpenAiChat } from './providers/openai.chat';
 import { YandexGptChat, yandexModelUri } from './providers/yandexgpt.chat';
 
 export type TriageClassifierKind = 'model' | 'rules' | 'llm' | 'hybrid';
@@ -26,11 +25,11 @@ export function llmTriageSettings(env: EnvironmentVariables): LlmTriageSettings 
 }
 
 /**
- * The LLM_PROVIDER's wire format. Clients: LangChain's ChatOpenAI for OpenAI-compatible servers; for GigaChat and
- * YandexGPT their REST APIs directly over undici (see docs/LLM.md for why not their SDKs). `redis` keeps GigaChat's
- * access token shared by all processes.
+ * The LLM_PROVIDER's wire format. Clients: LangChain's ChatOpenAI for OpenAI-compatible servers (loaded only then:
+ * it is heavy); for GigaChat and YandexGPT their REST APIs directly over undici (see docs/LLM.md for why not their
+ * SDKs). `redis` keeps GigaChat's access token shared by all processes.
  */
-export function createLlmChat(env: EnvironmentVariables, redis: () => IORedis): LlmChat {
+export async function createLlmChat(env: EnvironmentVariables, redis: () => IORedis): Promise<LlmChat> {
   const fetch = createLlmFetch(env.LLM_CA_FILE);
   switch (env.LLM_PROVIDER) {
     case 'gigachat':
@@ -64,8 +63,9 @@ export function createLlmChat(env: EnvironmentVariables, redis: () => IORedis): 
         fetch,
       });
     }
-    default:
+    default: {
       if (!env.OPENAI_API_KEY) throw new Error('OPENAI_API_KEY must be set for the LLM classifier');
+      const { OpenAiChat } = await import('./providers/openai.chat');
       return new OpenAiChat({
         apiKey: env.OPENAI_API_KEY,
         model: env.OPENAI_MODEL,
@@ -73,5 +73,6 @@ export function createLlmChat(env: EnvironmentVariables, redis: () => IORedis): 
         timeoutMs: env.LLM_TIMEOUT_MS,
         fetch,
       });
+    }
   }
 }
