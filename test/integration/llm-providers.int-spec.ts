@@ -127,6 +127,7 @@ function yandexGpt(): Provider {
         baseUrl: url,
         credentials: { apiKey: FAKE_YANDEX_API_KEY },
         modelUri: `gpt://${FAKE_YANDEX_FOLDER_ID}/yandexgpt-lite/latest`,
+        folderId: FAKE_YANDEX_FOLDER_ID,
         fetch: createLlmFetch(),
       }),
     error: (status) => yandexGptError(status),

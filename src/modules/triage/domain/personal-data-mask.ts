@@ -18,6 +18,11 @@ const WORD = /\p{L}+(?:-\p{L}+)?/gu;
 /** Words after which a capitalised word is the writer's name: "меня зовут Ольга", "я Катя", "с уважением, Ирина". */
 const INTRODUCTION =
   /(?:^|[^\p{L}])(?:зовут|имя|я|это|уважением|пишет|беспокоит|my name is|i am|i'm|im|this is|zovut|menya zovut)[\s:,\-–—]+$/iu;
+/** Words after which a capitalised word names a person the writer books or speaks of: «запишите Айгуль», «для Тимура». */
+const PERSON_CUE =
+  /(?:^|[^\p{L}])(?:для|запиши(?:те)?|записать|запишусь|на имя|реб[её]нка|сына|сыну|дочь|дочку|дочери|мужа|жену|маму|папу|бабушку|дедушку|клиент(?:ка|а)?|пациент(?:ка|а)?|ученик(?:а)?|ученица|ученицу|спросите|позовите|передайте)[\s:,\-–—]+$/iu;
+/** A patronymic: «Анна Сергеевна», «Ивану Петровичу». */
+const PATRONYMIC = /^\p{Lu}\p{Ll}+(?:овн|евн|ичн|инишн|ович|евич|ич)(?:а|ы|е|у|ой|ем|ом)?$/u;
 /** Endings a Russian first name takes in its cases: Ольга → Ольги, Ольге, Ольгу, Ольгой; Сергей → Сергея, Сергеем. */
 const CASE_ENDING = /(?:ой|ей|ою|ею|ом|ем|ии|ию|ией|ы|и|е|у|ю|а|я)$/;
 /** Case endings a first name shares with adjectives ("любой" is Люба's and "any"): only trusted capitalised. */
@@ -52,13 +57,14 @@ export function maskPersonalData(text: string, knownNames: readonly string[] = [
   words.forEach(({ word, start }, i) => {
     if (word === 'имя' || withoutContacts[start - 1] === '[') return; // a placeholder's own word
     const before = withoutContacts.slice(Math.max(0, start - 24), start);
-    const introduced = isCapitalised(word) && INTRODUCTION.test(before) && !/^(?:I|Я)$/.test(word);
-    if (introduced || isKnownName(word, known) || looksLikeFirstName(word)) {
+    const introduced =
+      isCapitalised(word) && (INTRODUCTION.test(before) || PERSON_CUE.test(before)) && !/^(?:I|Я)$/.test(word);
+    if (introduced || PATRONYMIC.test(word) || isKnownName(word, known) || looksLikeFirstName(word)) {
       masked.add(i);
-      // A surname written next to it: "Марина Кузнецова", "Кузнецова Анна".
+      // A surname or patronymic written next to it: "Марина Кузнецова", "Кузнецова Анна", "Анна Сергеевна".
       for (const j of [i - 1, i + 1]) {
         const other = words[j];
-        if (!other || !SURNAME.test(other.word)) continue;
+        if (!other || !(SURNAME.test(other.word) || PATRONYMIC.test(other.word))) continue;
         const between =
           j < i ? withoutContacts.slice(other.end, start) : withoutContacts.slice(words[i].end, other.start);
         if (/^\s+$/.test(between)) masked.add(j);

@@ -43,8 +43,8 @@ export class YandexGptChat implements LlmChat {
       'content-type': 'application/json',
       'x-data-logging-enabled': 'false',
     };
-    // A user account's IAM token names the folder it bills; a service account's key carries its own folder.
-    if ('iamToken' in credentials && this.settings.folderId) headers['x-folder-id'] = this.settings.folderId;
+    // Needed with a user account's IAM token; harmless with a service account's key when it names the same folder.
+    if (this.settings.folderId) headers['x-folder-id'] = this.settings.folderId;
     const answer = await send(
       this.settings.fetch,
       `${this.settings.baseUrl.replace(/\/$/, '')}/foundationModels/v1/completion`,
