@@ -224,7 +224,7 @@ describe.each([openAi, gigaChat, yandexGpt])('the LLM contract: %p', (make) => {
     provider.fake.failNext(provider.error(status), 1, (r) => !r.path.endsWith('/oauth'));
     const started = Date.now();
     await expect(hybrid().classify(TEXT, CONTEXT)).resolves.toMatchObject({ source: 'rules' });
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(1000); // not the 2 s budget: the error ends the wait
   });
 
   it(`${provider.name}: answers offline within the budget when the provider hangs`, async () => {
@@ -233,7 +233,7 @@ describe.each([openAi, gigaChat, yandexGpt])('the LLM contract: %p', (make) => {
     await expect(hybrid(800).classify(TEXT, CONTEXT)).resolves.toMatchObject({ source: 'rules' });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(750);
-    expect(elapsed).toBeLessThan(800 + 300);
+    expect(elapsed).toBeLessThan(800 + 600);
   });
 
   it(`${provider.name}: answers at least 90 % of a burst from the LLM when it takes 1.2 s a call`, async () => {
