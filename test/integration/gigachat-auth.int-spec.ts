@@ -9,6 +9,7 @@ import { TRIAGE_FUNCTION, TRIAGE_JSON_SCHEMA } from '../../src/modules/triage/ad
 import { FAKE_GIGACHAT_AUTH_KEY, FakeGigaChat, gigaChatError } from '../fakes/gigachat/fake-gigachat';
 import { createTestCa, type TestCa } from '../fakes/test-ca';
 import { REDIS_SERVER } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
 
 const ANSWER = { intent: 'price', confidence: 0.9, urgency: 'cold', escalate: false };
 const request = () => ({
@@ -121,6 +122,21 @@ describe('GigaChat authentication', () => {
     await expect(client.complete(request())).rejects.toMatchObject({ reason: 'unauthorized', status: 401 });
     expect(fake.tokenRequests).toHaveLength(3);
     expect(fake.completionRequests).toHaveLength(5);
+  });
+
+  it('fetches the token at start and renews it before it expires, so no message waits for one', async () => {
+    fake.tokenTtlMs = 1000;
+    const client = chat();
+    client.open(() => undefined);
+    try {
+      await waitFor(async () => fake.tokenRequests.length >= 3, { what: 'three renewals', timeoutMs: 5000 });
+      const before = fake.tokenRequests.length;
+      await expect(client.complete(request())).resolves.toMatchObject({ value: ANSWER });
+      expect(fake.tokenRequests).toHaveLength(before);
+      expect(fake.completionRequests.map((r) => r.status)).toEqual([200]);
+    } finally {
+      client.close();
+    }
   });
 
   it('shares the token across clients through Redis', async () => {

@@ -7,6 +7,8 @@ import { SchedulingModule } from '../scheduling';
 import { SettingsModule } from '../settings';
 import { HybridIntentClassifier } from './adapters/hybrid/hybrid-intent.classifier';
 import { LlmIntentClassifier } from './adapters/llm/llm-intent.classifier';
+import type { LlmChat } from './adapters/llm/llm-chat';
+import { LLM_CHAT, LlmChatLifecycle } from './adapters/llm/llm-chat.lifecycle';
 import { LlmRedis } from './adapters/llm/llm-redis';
 import { createLlmChat, llmTriageSettings, triageClassifierKind } from './adapters/llm/llm-triage.settings';
 import { BudgetCappedClassifier } from './adapters/hybrid/budget-capped.classifier';
@@ -36,23 +38,26 @@ import { IntentClassifier } from './ports/intent-classifier.port';
     LlmUsageRepository,
     LlmBudget,
     {
+      provide: LLM_CHAT,
+      inject: [EnvironmentVariables, LlmRedis],
+      useFactory: async (env: EnvironmentVariables, redis: LlmRedis): Promise<LlmChat | null> =>
+        ['llm', 'hybrid'].includes(triageClassifierKind(env)) ? createLlmChat(env, () => redis.client()) : null,
+    },
+    LlmChatLifecycle,
+    {
       provide: IntentClassifier,
-      inject: [EnvironmentVariables, RulesIntentClassifier, ModelIntentClassifier, LlmRedis, LlmBudget],
-      useFactory: async (
+      inject: [EnvironmentVariables, RulesIntentClassifier, ModelIntentClassifier, LLM_CHAT, LlmBudget],
+      useFactory: (
         env: EnvironmentVariables,
         rules: RulesIntentClassifier,
         offline: ModelIntentClassifier,
-        redis: LlmRedis,
+        chat: LlmChat | null,
         budget: LlmBudget,
       ) => {
         const kind = triageClassifierKind(env);
         if (kind === 'rules') return rules;
-        if (kind === 'model') return offline;
-        const llm = new LlmIntentClassifier(
-          await createLlmChat(env, () => redis.client()),
-          llmTriageSettings(env),
-          budget,
-        );
+        if (kind === 'model' || !chat) return offline;
+        const llm = new LlmIntentClassifier(chat, llmTriageSettings(env), budget);
         const withLlm =
           kind === 'llm'
             ? llm

@@ -33,4 +33,7 @@ export interface LlmChat {
   readonly model: string;
   /** An answer that arrived is returned with its usage even when its value is unusable: those tokens are billed too. */
   complete(request: StructuredRequest): Promise<StructuredAnswer>;
+  /** Prepares what the first call would otherwise wait for (GigaChat's token) and keeps it ready until `close`. */
+  open?(onError: (error: unknown) => void): void;
+  close?(): void;
 }

@@ -29,6 +29,8 @@ const REFRESH_MARGIN_MS = 60_000;
 const LOCK_MS = 10_000;
 const POLL_MS = 25;
 const OAUTH_TIMEOUT_MS = 5_000;
+const RENEWAL_RETRY_MS = 5_000;
+const MIN_RENEWAL_MS = 50;
 
 /** Deletes the token only if it is still the one that was refused: a newer one stays. */
 const DISCARD_IF_SAME = `
@@ -51,6 +53,7 @@ export class GigaChatTokens {
   private readonly now: () => number;
   private cached: StoredToken | null = null;
   private inFlight: Promise<StoredToken> | null = null;
+  private renewal?: NodeJS.Timeout;
 
   constructor(private readonly settings: GigaChatAuthSettings) {
     this.tokenKey = `${settings.keyPrefix}:llm:gigachat:token`;
@@ -64,6 +67,30 @@ export class GigaChatTokens {
     this.inFlight ??= this.shared(signal).finally(() => (this.inFlight = null));
     this.cached = await this.inFlight;
     return this.cached.token;
+  }
+
+  /**
+   * Fetches a token now and renews it shortly before each expiry, so that no message waits for the OAuth call (a
+   * cold token costs a round trip to Sber within the message's 2 s budget). Every process renews; the Redis lock
+   * makes it one request. A failed renewal is tried again a few seconds later.
+   */
+  keepFresh(onError: (error: unknown) => void = () => undefined): void {
+    const renew = async (): Promise<void> => {
+      try {
+        await this.token(AbortSignal.timeout(OAUTH_TIMEOUT_MS * 2));
+      } catch (error) {
+        onError(error);
+      }
+      if (this.renewal === undefined) return; // stopped meanwhile
+      const due = this.cached ? this.cached.refreshAt - this.now() : RENEWAL_RETRY_MS;
+      this.renewal = setTimeout(() => void renew(), Math.max(due, MIN_RENEWAL_MS)).unref();
+    };
+    this.renewal = setTimeout(() => void renew(), 0).unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.renewal);
+    this.renewal = undefined;
   }
 
   /** GigaChat refused this token (401): forget it, unless another process already replaced it. */

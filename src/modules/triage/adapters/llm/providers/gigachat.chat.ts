@@ -31,6 +31,14 @@ export class GigaChatChat implements LlmChat {
     this.model = settings.model;
   }
 
+  open(onError: (error: unknown) => void): void {
+    this.settings.tokens.keepFresh(onError);
+  }
+
+  close(): void {
+    this.settings.tokens.stop();
+  }
+
   async complete(request: StructuredRequest): Promise<StructuredAnswer> {
     const { description, ...parameters } = request.schema;
     const body = JSON.stringify({
