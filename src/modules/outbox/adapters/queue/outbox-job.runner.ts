@@ -43,7 +43,11 @@ export class OutboxJobRunner {
     if (this.env.APP_ROLE === 'api') return;
     // @nestjs/bullmq reads worker options from a decorator at import time; these come from the environment.
     worker.opts.lockDuration = this.env.QUEUE_LOCK_DURATION_MS;
+    worker.opts.lockRenewTime = this.env.QUEUE_LOCK_DURATION_MS / 2;
     worker.opts.stalledInterval = this.env.QUEUE_LOCK_DURATION_MS;
+    // The lock manager copied the decorator's durations when the worker was built: renewals would extend the lock
+    // by the old duration, at the old pace. Built again (before run() starts it), it renews by ours.
+    (worker as unknown as { createLockManager(): void }).createLockManager();
     worker.concurrency = concurrency;
     worker.run().catch((error: Error) => this.logger.error(`worker ${worker.name} stopped: ${error.message}`));
   }
