@@ -28,7 +28,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
-        LoggerModule.forRoot(loggerParams(env.LOG_LEVEL)),
+        LoggerModule.forRoot(loggerParams(env.LOG_LEVEL, env.HTTP_LOG_SLOW_MS)),
         DatabaseModule,
         BullModule.forRoot({
           connection: redisConnection(env.REDIS_URL),

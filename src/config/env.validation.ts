@@ -184,6 +184,12 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** A successful HTTP request is logged only when it took this long; errors (5xx) and refusals (4xx) always. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  HTTP_LOG_SLOW_MS = 1000;
+
   // CRM
   @IsIn(CRM_PROVIDERS, { message: `must be one of ${CRM_PROVIDERS.join(', ')}` })
   CRM_PROVIDER: CrmProvider = 'local';

@@ -1,14 +1,18 @@
+import type { ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { startTime } from 'pino-http';
 import { maskPhone } from '../shared/phone';
 
 /**
  * Structured JSON logs. Secrets and personal data never go out in full: auth headers and provider secrets are
  * removed, phones keep only their edges, names and message texts are dropped.
  */
-export function loggerParams(level: string): Params {
+export function loggerParams(level: string, slowRequestMs: number): Params {
   return {
     pinoHttp: {
       level,
+      // A request line for what needs a look (errors, refusals, slow answers), not for each of hundreds a second.
+      customLogLevel: (_req, res, error) => requestLogLevel(res, error, slowRequestMs),
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
       redact: {
         paths: [
@@ -28,4 +32,16 @@ export function loggerParams(level: string): Params {
       },
     },
   };
+}
+
+/** error for 5xx, warn for 4xx, info for a success slower than `slowMs`, nothing for the rest. */
+export function requestLogLevel(
+  res: ServerResponse,
+  error: unknown,
+  slowMs: number,
+): 'error' | 'warn' | 'info' | 'silent' {
+  if (error || res.statusCode >= 500) return 'error';
+  if (res.statusCode >= 400) return 'warn';
+  const started = (res as ServerResponse & { [startTime]?: number })[startTime];
+  return started !== undefined && Date.now() - started >= slowMs ? 'info' : 'silent';
 }
