@@ -191,4 +191,37 @@ describe('webchat: a website message becomes a reply and a lead', () => {
       expect(answer.contentType).toContain('application/problem+json');
     });
   });
+
+  it('hands the widget only what is new after its cursor; without one, the whole transcript', async () => {
+    const sessionId = webchatId('s');
+    const since = (cursor: string) =>
+      request(`${running.url}/api/v1/webchat/sessions/${sessionId}/messages?since=${encodeURIComponent(cursor)}`);
+    const botReplies = async (n: number) =>
+      waitFor(
+        async () => {
+          const { body } = await transcript(sessionId);
+          return body.messages.filter((m: { from: string }) => m.from === 'bot').length >= n && body;
+        },
+        { what: `${n} bot replies` },
+      );
+
+    await post({ sessionId, clientMessageId: webchatId('m'), text: 'сколько стоит стрижка?' });
+    const first = await botReplies(1);
+    expect(first.cursor).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect((await since(first.cursor)).body).toEqual({ sessionId, cursor: first.cursor, messages: [] });
+
+    await post({ sessionId, clientMessageId: webchatId('m'), text: 'а где вы находитесь?' });
+    const whole = await botReplies(2);
+    const fresh = (await since(first.cursor)).body;
+    expect(fresh.messages.map((m: { text: string }) => m.text)).toEqual(
+      whole.messages.slice(first.messages.length).map((m: { text: string }) => m.text),
+    );
+    expect(fresh.messages.map((m: { from: string }) => m.from)).toEqual(['client', 'bot']);
+    expect(fresh.cursor > first.cursor).toBe(true);
+    expect(whole.messages).toHaveLength(4);
+
+    const bad = await since('yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.contentType).toMatch(/application\/problem\+json/);
+  });
 });

@@ -47,6 +47,8 @@ describe('GigaChat triaging in the running app', () => {
   });
 
   it('answers at least 90 % of a 40-message burst from GigaChat taking 1.2 s a call, and sends it no personal data', async () => {
+    // The app fetches its token on start, as a real instance has long before a burst comes.
+    await waitFor(async () => fake.tokenRequests.some((r) => r.status === 200), { what: 'the token fetched on start' });
     fake.latencyMs = 1200;
     const texts = Array.from(
       { length: 40 },

@@ -33,6 +33,15 @@ export class LeadsFacade {
     return this.repository.conversationMessages(channel, threadId);
   }
 
+  /** What the client sees of the conversation since a cursor (unset: all of it), and the next cursor. */
+  visibleMessagesSince(
+    channel: Channel,
+    threadId: string,
+    since?: string,
+  ): Promise<{ messages: StoredMessage[]; cursor: string | null } | null> {
+    return this.repository.visibleMessagesSince(channel, threadId, since);
+  }
+
   /** Records what triage concluded and updates the conversation's lead; returns the lead id. */
   async assess(
     message: StoredMessage,

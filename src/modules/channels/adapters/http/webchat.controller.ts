@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { LeadsFacade } from '../../../leads';
 import { ReceiveInboundMessageUseCase } from '../../application/receive-inbound-message.use-case';
@@ -7,6 +7,7 @@ import {
   WebchatMessageDto,
   WebchatSessionParams,
   WebchatTranscriptDto,
+  WebchatTranscriptQuery,
 } from './dto/webchat-message.dto';
 
 /** The website chat widget and contact form. */
@@ -35,14 +36,18 @@ export class WebchatController {
     return { messageId: accepted.messageId, conversationId: accepted.conversationId };
   }
 
-  /** The conversation oldest first, for the widget to poll. */
+  /** The conversation oldest first, or what is new since `since`, for the widget to poll. */
   @Get('sessions/:sessionId/messages')
   @ApiOkResponse({ type: WebchatTranscriptDto })
-  async transcript(@Param() params: WebchatSessionParams): Promise<WebchatTranscriptDto> {
-    const messages = (await this.leads.conversationMessages('webchat', params.sessionId)) ?? [];
+  async transcript(
+    @Param() params: WebchatSessionParams,
+    @Query() query: WebchatTranscriptQuery,
+  ): Promise<WebchatTranscriptDto> {
+    const visible = await this.leads.visibleMessagesSince('webchat', params.sessionId, query.since);
     return {
       sessionId: params.sessionId,
-      messages: messages.map((m) => ({
+      cursor: visible?.cursor ?? query.since ?? null,
+      messages: (visible?.messages ?? []).map((m) => ({
         id: m.id,
         from: m.direction === 'in' ? 'client' : 'bot',
         text: m.text,

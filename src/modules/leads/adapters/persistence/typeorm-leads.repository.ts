@@ -241,6 +241,41 @@ export class TypeOrmLeadsRepository {
   }
 
   /**
+   * What the client can see of the conversation that became visible after `since` (a cursor from the previous
+   * answer; unset: everything): client messages when stored, replies when sent. The cursor is the latest of those
+   * moments, to the microsecond, so a reply created early but sent late is still found.
+   */
+  async visibleMessagesSince(
+    channel: Channel,
+    threadId: string,
+    since: string | undefined,
+  ): Promise<{ messages: StoredMessage[]; cursor: string | null } | null> {
+    const conversation = await this.query<Array<{ id: string }>>(
+      'SELECT id FROM conversations WHERE channel = $1 AND external_thread_id = $2',
+      [channel, threadId],
+    );
+    if (conversation.length === 0) return null;
+    const rows = await this.query<Array<MessageRow & { cursor: string }>>(
+      `SELECT * FROM (
+         ${MESSAGE_SELECT.replace(
+           'SELECT',
+           `SELECT to_char(CASE WHEN m.direction = 'in' THEN m.created_at ELSE COALESCE(m.sent_at, m.created_at) END
+           AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor,`,
+         )}
+         WHERE m.conversation_id = $1 AND (m.direction = 'in' OR m.status IN ('sent', 'delivered', 'read'))
+       ) visible
+       WHERE $2::timestamptz IS NULL OR cursor::timestamptz > $2::timestamptz
+       ORDER BY created_at, id`,
+      [conversation[0].id, since ?? null],
+    );
+    const cursor = rows.reduce<string | null>(
+      (latest, row) => (latest && latest > row.cursor ? latest : row.cursor),
+      null,
+    );
+    return { messages: rows.map(toMessage), cursor: cursor ?? since ?? null };
+  }
+
+  /**
    * One lead per conversation. A later message refines it: a real intent replaces a greeting, hot wins over
    * cold, an escalation sticks, details accumulate; the CRM must hear about the change again.
    */

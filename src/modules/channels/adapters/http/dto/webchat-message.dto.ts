@@ -45,6 +45,20 @@ export class WebchatSessionParams {
   sessionId!: string;
 }
 
+export class WebchatTranscriptQuery {
+  @ApiPropertyOptional({
+    description:
+      'The `cursor` of the previous answer: only messages the client could not see then come back. Unset: the whole ' +
+      'transcript.',
+    example: '2026-12-03T14:05:12.345678Z',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z$/, {
+    message: 'since must be a cursor from a previous answer',
+  })
+  since?: string;
+}
+
 export class AcceptedWebchatMessageDto {
   @ApiProperty() messageId!: string;
   @ApiProperty() conversationId!: string;
@@ -62,4 +76,10 @@ export class WebchatTranscriptMessageDto {
 export class WebchatTranscriptDto {
   @ApiProperty() sessionId!: string;
   @ApiProperty({ type: [WebchatTranscriptMessageDto] }) messages!: WebchatTranscriptMessageDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Send it back as `since` to get only what is new; null while the conversation is empty',
+  })
+  cursor!: string | null;
 }

@@ -238,6 +238,7 @@ export const WIDGET_SCRIPT = String.raw`(function () {
 
   // ---- rendering: the server transcript plus this browser's messages not yet in it ------------------------------
   var transcript = [];
+  var cursor = null; // from the last transcript answer: the next poll asks only for what came after it
   var nodesById = {}; // server message id -> <li>
   var local = []; // { item, node, messageId } for client messages not yet seen in the transcript
   var loadedOnce = false;
@@ -568,24 +569,35 @@ export const WIDGET_SCRIPT = String.raw`(function () {
       return;
     }
     polling = true;
-    request('GET', apiBase + 'sessions/' + encodeURIComponent(sessionId) + '/messages')
+    var url = apiBase + 'sessions/' + encodeURIComponent(sessionId) + '/messages';
+    request('GET', cursor ? url + '?since=' + encodeURIComponent(cursor) : url)
       .then(
         function (response) {
           var messages = response.status === 200 && response.body && response.body.messages;
           if (!Array.isArray(messages)) throw new Error('transcript unavailable');
           pollFailures = 0;
-          transcript = messages.filter(isMessage).map(function (message) {
-            return {
-              id: message.id,
-              from: message.from,
-              text: message.text,
-              buttons: Array.isArray(message.buttons)
-                ? message.buttons.filter(function (label) {
-                    return typeof label === 'string' && label.length > 0;
-                  })
-                : [],
-            };
+          if (typeof response.body.cursor === 'string') cursor = response.body.cursor;
+          var known = {};
+          transcript.forEach(function (message) {
+            known[message.id] = true;
           });
+          var fresh = messages.filter(function (message) {
+            return isMessage(message) && !known[message.id];
+          });
+          transcript = transcript.concat(
+            fresh.map(function (message) {
+              return {
+                id: message.id,
+                from: message.from,
+                text: message.text,
+                buttons: Array.isArray(message.buttons)
+                  ? message.buttons.filter(function (label) {
+                      return typeof label === 'string' && label.length > 0;
+                    })
+                  : [],
+              };
+            }),
+          );
           render();
           loadedOnce = true;
         },
