@@ -1,8 +1,6 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -10,7 +8,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 export interface TracingOptions {
   /** Where spans go; none means spans are still created (trace ids propagate) but not exported. */
   spanProcessors?: SpanProcessor[];
-  /** Patch http, pg and ioredis. Off in tests that run inside jest's module system. */
+  /** Patch node's http (requests in and out). Off in tests that run inside jest's module system. */
   autoInstrument?: boolean;
 }
 
@@ -23,14 +21,10 @@ export function startTracing(options: TracingOptions = {}): NodeSDK {
     // With no processor the SDK registers no tracer provider at all, and then no trace id would reach the outbox
     // rows and the logs: a no-op processor keeps tracing on without exporting.
     spanProcessors: options.spanProcessors?.length ? options.spanProcessors : [new NoopSpanProcessor()],
+    // HTTP only: a span per request in and per call out. The pg and ioredis spans under each job (dozens per
+    // message) cost more than they tell; the job and use-case spans already carry the message through.
     instrumentations: options.autoInstrument
-      ? [
-          new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false }),
-          // Only queries made for a traced request or job: the relay's sweeps and the queues' polling would
-          // otherwise flood the exporter with root spans of their own.
-          new PgInstrumentation({ requireParentSpan: true }),
-          new IORedisInstrumentation({ requireParentSpan: true }),
-        ]
+      ? [new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false })]
       : [],
   });
   sdk.start();

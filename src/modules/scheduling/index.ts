@@ -14,10 +14,4 @@ export {
   SlotTakenError,
   SlotUnavailableError,
 } from './domain/scheduling.errors';
-export {
-  formatSlotRu,
-  parseWantedTime,
-  readWantedTime,
-  type WantedInterval,
-  type WantedTimeReading,
-} from './domain/wanted-time';
+export { parseWantedTime, readWantedTime, type WantedInterval, type WantedTimeReading } from './domain/wanted-time';

@@ -134,10 +134,6 @@ export class LeadsFacade {
     return this.repository.markCrmFailed(leadId, attempts);
   }
 
-  listLeads(limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
-    return this.repository.listLeads(limit, offset);
-  }
-
   /** Leads matching the filter, newest first. */
   findLeads(filter: LeadFilter, limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
     return this.repository.findLeads(filter, limit, offset);

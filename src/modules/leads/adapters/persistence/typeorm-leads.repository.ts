@@ -431,35 +431,6 @@ export class TypeOrmLeadsRepository {
     ]);
   }
 
-  async listLeads(limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
-    const rows = await this.query<
-      Array<{
-        id: string;
-        contact_id: string;
-        channel: Channel;
-        intent: string;
-        urgency: 'hot' | 'cold';
-        status: LeadStatus;
-        created_at: Date;
-        crm_provider: string;
-        crm_external_id: string | null;
-        crm_status: LeadView['crm']['status'];
-        crm_attempts: number;
-        total: string;
-      }>
-    >(`SELECT *, count(*) OVER () AS total FROM leads ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`, [
-      limit,
-      offset,
-    ]);
-    const total = rows[0]
-      ? Number(rows[0].total)
-      : Number((await this.query<Array<{ n: string }>>('SELECT count(*) AS n FROM leads'))[0].n);
-    return {
-      total,
-      items: rows.map(toLeadView),
-    };
-  }
-
   async findLeads(filter: LeadFilter, limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
     const params = [
       filter.status ?? null,

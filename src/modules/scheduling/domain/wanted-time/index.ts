@@ -3,7 +3,6 @@
  * time zone. Pure domain code (luxon only).
  *
  *   parseWantedTime(text, now, { zone, dayStart?, dayEnd? }) -> WantedInterval[] | null
- *   formatSlotRu(slot) -> "пт, 27 ноября, 17:00"
  *
  * null means the message says nothing about a day or a time. Otherwise the intervals are sorted, one per day
  * (a day with no time is its whole working day, dayStart..dayEnd, "09:00".."21:00" by default), and
@@ -27,6 +26,5 @@
  * - Intervals already over are dropped when others are ahead and one under way starts now; if all are over
  *   they are returned as named, so the caller can say the moment has passed.
  */
-export { formatSlotRu } from './format-slot-ru';
 export { parseWantedTime, readWantedTime, type WantedTimeReading } from './parse-wanted-time';
 export type { WantedInterval, WantedTimeOptions } from './wanted-interval';
