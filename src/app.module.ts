@@ -2,7 +2,6 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { BenchModule } from './bench/bench.module';
 import { AppConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.validation';
 import { redisConnection } from './config/redis-connection';
@@ -45,7 +44,6 @@ export class AppModule {
         NotificationsModule,
         AdminModule,
         HealthModule,
-        ...(env.BENCH_ROUTES ? [BenchModule] : []),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

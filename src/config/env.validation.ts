@@ -741,11 +741,6 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(15000)
   SHUTDOWN_DRAIN_MS = 5000;
-
-  /** Mounts POST /bench/insert, the baseline of `npm run bench:ingest`. Never in production. */
-  @Transform(toBool)
-  @IsBoolean()
-  BENCH_ROUTES = false;
 }
 
 export class EnvironmentError extends Error {

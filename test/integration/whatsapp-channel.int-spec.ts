@@ -333,7 +333,10 @@ describe('WhatsApp channel: the real app against a fake Cloud API', () => {
     fake.failWhatsApp(graphError(131047));
     await hook(waWebhook(waMessagesValue(PHONE_NUMBER_ID, [{ waId, text: 'Здравствуйте, запишите на педикюр' }])));
     const text = await waitFor(async () => sms.sent.find((m) => m.to === `+${waId}`)?.text, { what: 'the SMS' });
-    const [out] = await outboundOf(waId);
+    // The gateway has the SMS before the job's transaction commits: wait for the row, not only the gateway.
+    const out = await waitFor(async () => (await outboundOf(waId)).find((row) => row.status === 'sent'), {
+      what: 'the reply marked sent',
+    });
     expect(out).toMatchObject({ status: 'sent', delivered_via: 'sms', text });
     expect(fake.whatsappTo(waId)).toHaveLength(0);
   });
