@@ -36,6 +36,11 @@ export class RedisRateLimiter implements OnModuleDestroy {
     this.prefix = `${env.QUEUE_PREFIX}:ratelimit:`;
   }
 
+  /** Takes a token of `account`'s bucket and returns 0, or returns the milliseconds until one is there. */
+  async take(account: string, ratePerSec: number, burst: number): Promise<number> {
+    return Number(await this.redis.eval(TAKE_TOKEN, 1, this.prefix + account, ratePerSec, burst));
+  }
+
   /** Waits until the bucket of `account` has a token, then takes it. */
   async acquire(account: string, ratePerSec: number, burst: number): Promise<void> {
     for (;;) {

@@ -24,6 +24,17 @@ export class TransientError extends Error {
   }
 }
 
+/**
+ * Our own client-side rate limit for a provider has no token left: the work waits `retryAfterMs` outside any worker
+ * slot and transaction, and the wait is not a failed attempt (it spends none of the retries).
+ */
+export class RateLimitedError extends TransientError {
+  constructor(what: string, retryAfterMs: number) {
+    super(`${what}: rate limit, next token in ${retryAfterMs} ms`, retryAfterMs);
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** A failure that no retry can fix (validation, revoked credentials): goes straight to dead letters. */
 export class PermanentError extends Error {
   constructor(message: string) {

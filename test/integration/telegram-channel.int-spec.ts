@@ -7,7 +7,7 @@ import { parseTelegramUpdate } from '../../src/modules/channels/adapters/telegra
 import { TelegramMessenger } from '../../src/modules/channels/adapters/telegram/telegram.messenger';
 import type { OutgoingMessage } from '../../src/modules/channels/ports/messenger.port';
 import { RedisRateLimiter } from '../../src/redis/redis-rate-limiter';
-import { PermanentError, TransientError } from '../../src/shared/domain-error';
+import { PermanentError, RateLimitedError, TransientError } from '../../src/shared/domain-error';
 import {
   badGateway,
   FakeTelegram,
@@ -164,14 +164,19 @@ describe('Telegram messenger against the fake Bot API', () => {
     expect(error.message).not.toContain('/bot');
   });
 
-  it('keeps to one message per second in a chat (after a burst of 2), without slowing other chats', async () => {
+  it('keeps to one message per second in a chat (after a burst of 2): the third is refused with the wait, others go', async () => {
     const message = outgoing();
-    const started = Date.now();
-    for (let i = 0; i < 3; i++) await messenger.send({ ...message, messageId: `${message.messageId}-${i}` });
-    const times = fake.messagesTo(message.threadId).map((m) => m.at - started);
-    expect(times).toHaveLength(3);
-    expect(times[1]).toBeLessThan(500);
-    expect(times[2]).toBeGreaterThanOrEqual(900);
+    await messenger.send({ ...message, messageId: `${message.messageId}-0` });
+    await messenger.send({ ...message, messageId: `${message.messageId}-1` });
+    const refused = await messenger.send({ ...message, messageId: `${message.messageId}-2` }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect((refused as RateLimitedError).retryAfterMs).toBeGreaterThan(500);
+    expect((refused as RateLimitedError).retryAfterMs).toBeLessThanOrEqual(1000);
+    expect(fake.messagesTo(message.threadId)).toHaveLength(2); // nothing sent for the refused one
+
+    await new Promise((resolve) => setTimeout(resolve, (refused as RateLimitedError).retryAfterMs!));
+    await messenger.send({ ...message, messageId: `${message.messageId}-2` });
+    expect(fake.messagesTo(message.threadId)).toHaveLength(3);
 
     const others = Date.now();
     await Promise.all([1, 2, 3].map(() => messenger.send(outgoing())));

@@ -5,7 +5,7 @@ import { randomIdFor, VkMessenger } from '../../src/modules/channels/adapters/vk
 import { RecipientUnreachableError } from '../../src/modules/channels/domain/channel-errors';
 import type { OutgoingMessage } from '../../src/modules/channels/ports/messenger.port';
 import { RedisRateLimiter } from '../../src/redis/redis-rate-limiter';
-import { PermanentError, TransientError } from '../../src/shared/domain-error';
+import { PermanentError, RateLimitedError, TransientError } from '../../src/shared/domain-error';
 import { FakeVk, vkCallback, vkConfirmation, vkEventId, vkMessageNew } from '../fakes/vk/fake-vk';
 import { startApp, type RunningApp } from '../support/app-harness';
 import { request } from '../support/http';
@@ -30,8 +30,9 @@ const newUser = () => (nextUser += 1);
 
 describe('VK messenger against the fake VK API', () => {
   const fake = new FakeVk();
-  const env = testEnv();
-  const limiter = new RedisRateLimiter(env);
+  // A fresh rate-limit bucket per test (its own key prefix): a test must not find the community's burst spent by the
+  // tests before it, now that a spent bucket refuses instead of waiting.
+  let limiter = new RedisRateLimiter(testEnv());
   let baseUrl: string;
   let messenger: VkMessenger;
   let outboxIds = 0;
@@ -66,6 +67,10 @@ describe('VK messenger against the fake VK API', () => {
 
   beforeAll(async () => {
     baseUrl = await fake.start();
+  });
+  beforeEach(() => {
+    limiter.onModuleDestroy();
+    limiter = new RedisRateLimiter(testEnv());
     messenger = new VkMessenger(clientFor());
   });
   afterEach(() => fake.clearFaults());
@@ -208,12 +213,17 @@ describe('VK messenger against the fake VK API', () => {
     expect(error.message).not.toContain(fake.token);
   });
 
-  it('keeps the community within 20 calls per second across callers', async () => {
+  it('keeps the community within 20 calls per second across callers: the rest are refused with the wait', async () => {
     const own = new VkMessenger(clientFor({ groupId: `${GROUP_ID}${process.pid}` }));
-    const started = Date.now();
-    await Promise.all(Array.from({ length: 26 }, () => own.send(outgoing())));
-    // 20 in the first burst, the 6 others at 20 per second: at least 250 ms.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const results = await Promise.allSettled(Array.from({ length: 26 }, () => own.send(outgoing())));
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason);
+    // 20 in the burst; the 6 others must wait for tokens that come at 20 per second.
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    expect(refused).toHaveLength(6);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect((error as RateLimitedError).retryAfterMs).toBeGreaterThan(0);
+    }
   });
 });
 

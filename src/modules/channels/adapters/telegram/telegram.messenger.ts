@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Message } from '@grammyjs/types';
-import { TransientError } from '../../../../shared/domain-error';
+import { RateLimitedError, TransientError } from '../../../../shared/domain-error';
 import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
 import { Messenger, type OutgoingMessage, type SentMessage } from '../../ports/messenger.port';
 import { inlineKeyboard } from './telegram-buttons';
@@ -50,13 +50,19 @@ export class TelegramMessenger extends Messenger {
     }
   }
 
+  /**
+   * Takes a token of the chat's bucket (1/s) and of the bot's (30/s), or throws RateLimitedError: the reply job is
+   * then delayed until the token is there, instead of waiting in a worker slot that other chats' replies need.
+   */
   private async throttle(threadId: string): Promise<void> {
+    let wait: number;
     try {
-      await this.limiter.acquire(`telegram:chat:${threadId}`, CHAT_RATE_PER_SEC, CHAT_BURST);
-      await this.limiter.acquire('telegram:bot', BOT_RATE_PER_SEC, BOT_BURST);
+      wait = await this.limiter.take(`telegram:chat:${threadId}`, CHAT_RATE_PER_SEC, CHAT_BURST);
+      if (wait === 0) wait = await this.limiter.take('telegram:bot', BOT_RATE_PER_SEC, BOT_BURST);
     } catch {
       throw new TransientError('Telegram sendMessage: rate limiter unavailable (Redis)');
     }
+    if (wait > 0) throw new RateLimitedError('Telegram sendMessage', wait);
   }
 }
 

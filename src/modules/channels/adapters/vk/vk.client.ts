@@ -1,6 +1,6 @@
 import type { EnvironmentVariables } from '../../../../config/env.validation';
 import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
-import { PermanentError, TransientError } from '../../../../shared/domain-error';
+import { PermanentError, RateLimitedError, TransientError } from '../../../../shared/domain-error';
 import { vkApiError } from './vk.errors';
 
 export const DEFAULT_VK_API_BASE = 'https://api.vk.com/method';
@@ -65,12 +65,15 @@ export class VkClient {
     return reply.response as T;
   }
 
+  /** A token of the community's bucket, or RateLimitedError: the job waits delayed, not in a worker slot. */
   private async throttle(method: string): Promise<void> {
+    let wait: number;
     try {
-      await this.limiter.acquire(`vk:${this.options.groupId}`, COMMUNITY_RATE_PER_SEC, COMMUNITY_BURST);
+      wait = await this.limiter.take(`vk:${this.options.groupId}`, COMMUNITY_RATE_PER_SEC, COMMUNITY_BURST);
     } catch {
       throw new TransientError(`VK ${method}: rate limiter unavailable (Redis)`);
     }
+    if (wait > 0) throw new RateLimitedError(`VK ${method}`, wait);
   }
 
   private async post(method: string, params: Record<string, string>): Promise<{ status: number; text: string }> {

@@ -75,6 +75,15 @@ export class OutboxRepository {
     await this.query("UPDATE outbox SET status = 'done', completed_at = clock_timestamp() WHERE id = $1", [id]);
   }
 
+  /** The try just started did not happen (a rate limit said not yet): it is not counted, the row waits till `at`. */
+  async postpone(id: string, at: Date): Promise<void> {
+    await this.query(
+      `UPDATE outbox SET attempts = attempts - 1, attempt_log = attempt_log - -1, next_attempt_at = $2
+       WHERE id = $1 AND status = 'pending'`,
+      [id, at],
+    );
+  }
+
   async recordFailure(id: string, error: string, nextAttemptAt: Date | null): Promise<void> {
     await this.query(
       `UPDATE outbox SET
@@ -107,6 +116,10 @@ export class OutboxRepository {
       `SELECT id, topic, next_attempt_at FROM outbox
        WHERE status = 'pending' AND id > $3
          AND COALESCE(published_at, created_at) < clock_timestamp() - make_interval(secs => $1 / 1000.0)
+         -- A published job due later (a reminder for tomorrow, a retry in 16 s) cannot be late yet: it is looked
+         -- at once it is due, or at once when Redis lost its data (lease 0).
+         AND ($1 = 0 OR published_at IS NULL
+              OR next_attempt_at < clock_timestamp() - make_interval(secs => $1 / 1000.0))
        ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [leaseMs, limit, afterId],
     );

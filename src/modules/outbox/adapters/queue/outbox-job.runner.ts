@@ -4,7 +4,12 @@ import { EnvironmentVariables } from '../../../../config/env.validation';
 import { isStorageUnavailable } from '../../../../database/storage-unavailable';
 import { deliveryRetries } from '../../../../observability/metrics';
 import { inSpan } from '../../../../observability/trace-context';
-import { PermanentError, ProviderBlockedError, TransientError } from '../../../../shared/domain-error';
+import {
+  PermanentError,
+  ProviderBlockedError,
+  RateLimitedError,
+  TransientError,
+} from '../../../../shared/domain-error';
 import { RetryPolicy } from '../../../../shared/retry-policy';
 import { UnitOfWork } from '../../../../shared/unit-of-work';
 import type { DeadLetterReason, OutboxEntry, OutboxHandler } from '../../domain/outbox-entry';
@@ -13,6 +18,8 @@ import type { OutboxJobData } from '../../outbox.topics';
 
 const MAX_ERROR_LENGTH = 1000;
 const STORAGE_RETRY_MS = 2000;
+/** Spreads the jobs that wait for the same bucket, so they do not all come back in the same millisecond. */
+const RATE_LIMIT_JITTER_MS = 50;
 
 /**
  * Runs one outbox job: skips rows already finished (idempotency), runs the handler in the transaction that
@@ -100,6 +107,7 @@ export class OutboxJobRunner {
     handler: OutboxHandler<P>,
     error: Error,
   ): Promise<void> {
+    if (error instanceof RateLimitedError) return this.waitForToken(job, token, entry, error);
     const message = `${error.name}: ${error.message}`.slice(0, MAX_ERROR_LENGTH);
     const permanent = error instanceof PermanentError || error instanceof UnrecoverableError;
     const retryAfterMs = error instanceof TransientError ? error.retryAfterMs : undefined;
@@ -124,6 +132,22 @@ export class OutboxJobRunner {
       `outbox ${entry.id} (${entry.topic}) try ${entry.attempts} failed, next in ${delay} ms: ${message}`,
     );
     await job.moveToDelayed(nextAttemptAt.getTime(), token);
+    throw new DelayedError();
+  }
+
+  /**
+   * Our rate limit for the provider is spent: the job leaves its slot (delayed, in Redis) until the next token, so
+   * other work — other chats, other channels — goes on meanwhile. The try does not count.
+   */
+  private async waitForToken(
+    job: Job<OutboxJobData>,
+    token: string | undefined,
+    entry: OutboxEntry<unknown>,
+    error: RateLimitedError,
+  ): Promise<never> {
+    const at = Date.now() + (error.retryAfterMs ?? 0) + Math.floor(Math.random() * RATE_LIMIT_JITTER_MS);
+    await this.repository.postpone(entry.id, new Date(at));
+    await job.moveToDelayed(at, token);
     throw new DelayedError();
   }
 }

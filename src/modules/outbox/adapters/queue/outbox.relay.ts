@@ -78,14 +78,22 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return true;
   }
 
+  /** The entries whose job is not live in Redis. The checks go out together: one round trip, not one per row. */
   private async filterLost(entries: StaleEntry[]): Promise<StaleEntry[]> {
-    const lost: StaleEntry[] = [];
-    for (const entry of entries) {
-      const job = await this.publisher.queue(entry.topic).getJob(outboxJobId(entry.id));
-      if (job && LIVE_STATES.has(await job.getState())) continue;
-      await job?.remove().catch(() => undefined); // completed or failed but the row is still pending: run again
-      lost.push(entry);
-    }
+    const states = await Promise.all(
+      entries.map((entry) => this.publisher.queue(entry.topic).getJobState(outboxJobId(entry.id))),
+    );
+    const lost = entries.filter((_, i) => !LIVE_STATES.has(states[i]));
+    // Completed or failed while the row is still pending: remove the job so the same id can run again.
+    const finished = entries.filter((_, i) => !LIVE_STATES.has(states[i]) && states[i] !== 'unknown');
+    await Promise.all(
+      finished.map((entry) =>
+        this.publisher
+          .queue(entry.topic)
+          .remove(outboxJobId(entry.id))
+          .catch(() => undefined),
+      ),
+    );
     return lost;
   }
 

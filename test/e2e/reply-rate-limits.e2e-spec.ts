@@ -1,0 +1,87 @@
+import type { Client } from 'pg';
+import { FakeTelegram, TelegramUpdates } from '../fakes/telegram/fake-telegram';
+import { startApp, type RunningApp } from '../support/app-harness';
+import { request, webchatId } from '../support/http';
+import { connectDatabase, testEnv } from '../support/test-env';
+import { waitFor } from '../support/wait-for';
+
+const SECRET = 'tg-webhook-secret-0123456789abcdef';
+
+/**
+ * Telegram allows a bot about one message a second per chat. A reply that must wait for its chat's turn waits as a
+ * delayed job, not in a worker slot: with a single reply slot, a website visitor's answer still goes out at once
+ * while one Telegram chat's replies are spaced out.
+ */
+describe("one chat's rate limit does not hold the other conversations' replies", () => {
+  const fake = new FakeTelegram();
+  const updates = new TelegramUpdates();
+  let running: RunningApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    const env = testEnv({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_BASE: await fake.start(),
+      QUEUE_CONCURRENCY: '1', // one reply at a time in this process: a waiting reply would block all the others
+    });
+    running = await startApp(env);
+    db = await connectDatabase(env.DATABASE_URL);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await running?.close();
+    await fake.stop();
+  });
+
+  it('spaces one Telegram chat to its limit while a webchat reply goes out meanwhile, no try spent on waiting', async () => {
+    const user = updates.user(320000001, 'Ольга');
+    const questions = [
+      'сколько стоит стрижка?',
+      'а окрашивание?',
+      'где вы находитесь?',
+      'до скольки работаете?',
+      'а в воскресенье?',
+    ];
+    for (const text of questions) {
+      const answer = await request(`${running.url}/webhooks/telegram`, {
+        body: updates.text(user, text),
+        headers: { 'X-Telegram-Bot-Api-Secret-Token': SECRET },
+      });
+      expect(answer.status).toBe(200);
+    }
+    // The chat's burst is spent by the first replies; the rest wait their turn.
+    await waitFor(async () => fake.messagesTo(user.id).length >= 2, { what: 'the first Telegram replies' });
+
+    const sessionId = webchatId('s');
+    const posted = Date.now();
+    await request(`${running.url}/api/v1/webchat/messages`, {
+      body: { sessionId, clientMessageId: webchatId('m'), text: 'сколько стоит маникюр?' },
+    });
+    await waitFor(
+      async () => {
+        const { body } = await request(`${running.url}/api/v1/webchat/sessions/${sessionId}/messages`);
+        return body.messages.some((m: { from: string }) => m.from === 'bot');
+      },
+      { what: 'the webchat reply' },
+    );
+    const webchatAnsweredAt = Date.now();
+
+    const telegram = await waitFor(
+      async () => fake.messagesTo(user.id).length >= questions.length && fake.messagesTo(user.id),
+      { what: 'every Telegram reply', timeoutMs: 15_000 },
+    );
+    expect(webchatAnsweredAt - posted).toBeLessThan(1500);
+    expect(webchatAnsweredAt).toBeLessThan(telegram[telegram.length - 1].at);
+    // After the burst of 2, one a second (a little slack for the clocks of Redis and the fake).
+    const gaps = telegram.slice(2).map((message, i) => message.at - telegram[i + 1].at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
+
+    const { rows } = await db.query(
+      `SELECT o.attempts FROM outbox o JOIN messages m ON m.id = (o.payload ->> 'messageId')::uuid
+       JOIN conversations c ON c.id = m.conversation_id
+       WHERE o.topic = 'reply.send' AND c.channel = 'telegram' AND o.status = 'done'`,
+    );
+    expect(rows.map((row) => row.attempts)).toEqual(questions.map(() => 1));
+  });
+});
