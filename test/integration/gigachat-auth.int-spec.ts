@@ -2,12 +2,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { createLlmFetch } from '../../src/modules/triage/adapters/llm/llm-http';
-import { GigaChatChat } from '../../src/modules/triage/adapters/llm/providers/gigachat.chat';
-import { GigaChatTokens } from '../../src/modules/triage/adapters/llm/providers/gigachat-tokens';
 import { TRIAGE_FUNCTION, TRIAGE_JSON_SCHEMA } from '../../src/modules/triage/adapters/llm/llm-triage.schema';
 import { FAKE_GIGACHAT_AUTH_KEY, FakeGigaChat, gigaChatError } from '../fakes/gigachat/fake-gigachat';
 import { createTestCa, type TestCa } from '../fakes/test-ca';
+import { gigaChatAt } from '../support/gigachat-client';
 import { REDIS_SERVER } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
@@ -47,22 +45,8 @@ describe('GigaChat authentication', () => {
   let url: string;
   let keyPrefix: string;
 
-  const chat = (caFile: string | null = ca.caFile) => {
-    const fetch = createLlmFetch(caFile ?? undefined);
-    return new GigaChatChat({
-      baseUrl: `${url}/api/v1`,
-      model: 'GigaChat-2',
-      fetch,
-      tokens: new GigaChatTokens({
-        authKey: FAKE_GIGACHAT_AUTH_KEY,
-        scope: 'GIGACHAT_API_B2B',
-        oauthUrl: `${url}/api/v2/oauth`,
-        fetch,
-        redis,
-        keyPrefix,
-      }),
-    });
-  };
+  const chat = (caFile: string | null = ca.caFile) =>
+    gigaChatAt({ url, redis, keyPrefix, caFile: caFile ?? undefined, authKey: FAKE_GIGACHAT_AUTH_KEY });
 
   beforeAll(async () => {
     ca = createTestCa();

@@ -5,8 +5,6 @@ import { HybridIntentClassifier } from '../../src/modules/triage/adapters/hybrid
 import type { LlmChat } from '../../src/modules/triage/adapters/llm/llm-chat';
 import { createLlmFetch } from '../../src/modules/triage/adapters/llm/llm-http';
 import { LlmIntentClassifier } from '../../src/modules/triage/adapters/llm/llm-intent.classifier';
-import { GigaChatChat } from '../../src/modules/triage/adapters/llm/providers/gigachat.chat';
-import { GigaChatTokens } from '../../src/modules/triage/adapters/llm/providers/gigachat-tokens';
 import { OpenAiChat } from '../../src/modules/triage/adapters/llm/providers/openai.chat';
 import { YandexGptChat } from '../../src/modules/triage/adapters/llm/providers/yandexgpt.chat';
 import { RulesIntentClassifier } from '../../src/modules/triage/adapters/rules/rules-intent.classifier';
@@ -22,6 +20,7 @@ import {
   FakeYandexGpt,
   yandexGptError,
 } from '../fakes/yandexgpt/fake-yandexgpt';
+import { gigaChatAt } from '../support/gigachat-client';
 import { REDIS_SERVER } from '../support/test-env';
 
 /** What the "model" decides for every request: a booking, with the slots a model would copy. */
@@ -93,22 +92,7 @@ function gigaChat(): Provider {
     fake: fake as unknown as Fake,
     // GigaChat serves HTTPS with a certificate of a CA Node does not know: LLM_CA_FILE adds it.
     start: async () => void (url = await fake.start(0, { key: ca.serverKey, cert: ca.serverCert })),
-    chat: () => {
-      const fetch = createLlmFetch(ca.caFile);
-      return new GigaChatChat({
-        baseUrl: `${url}/api/v1`,
-        model: 'GigaChat-2',
-        fetch,
-        tokens: new GigaChatTokens({
-          authKey: FAKE_GIGACHAT_AUTH_KEY,
-          scope: 'GIGACHAT_API_B2B',
-          oauthUrl: `${url}/api/v2/oauth`,
-          fetch,
-          redis,
-          keyPrefix,
-        }),
-      });
-    },
+    chat: () => gigaChatAt({ url, redis, keyPrefix, caFile: ca.caFile, authKey: FAKE_GIGACHAT_AUTH_KEY }),
     error: (status) => gigaChatError(status),
     bodies: () => fake.completionRequests.map((r) => r.rawBody),
     stop: () => fake.stop(),

@@ -3,27 +3,18 @@
  * BURST_MESSAGES requests BURST_CONCURRENCY at a time, then printing what happened as one JSON line.
  */
 import IORedis from 'ioredis';
-import { createLlmFetch } from '../../src/modules/triage/adapters/llm/llm-http';
-import { GigaChatChat } from '../../src/modules/triage/adapters/llm/providers/gigachat.chat';
-import { GigaChatTokens } from '../../src/modules/triage/adapters/llm/providers/gigachat-tokens';
+import { gigaChatAt } from './gigachat-client';
 import { TRIAGE_FUNCTION, TRIAGE_JSON_SCHEMA } from '../../src/modules/triage/adapters/llm/llm-triage.schema';
 
 async function main(): Promise<void> {
   const env = process.env as Record<string, string>;
   const redis = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
-  const fetch = createLlmFetch(env.LLM_CA_FILE);
-  const chat = new GigaChatChat({
-    baseUrl: `${env.GIGACHAT_URL}/api/v1`,
-    model: 'GigaChat-2',
-    fetch,
-    tokens: new GigaChatTokens({
-      authKey: env.GIGACHAT_AUTH_KEY,
-      scope: 'GIGACHAT_API_B2B',
-      oauthUrl: `${env.GIGACHAT_URL}/api/v2/oauth`,
-      fetch,
-      redis,
-      keyPrefix: env.KEY_PREFIX,
-    }),
+  const chat = gigaChatAt({
+    url: env.GIGACHAT_URL,
+    redis,
+    keyPrefix: env.KEY_PREFIX,
+    caFile: env.LLM_CA_FILE,
+    authKey: env.GIGACHAT_AUTH_KEY,
   });
   const outcomes: string[] = [];
   let left = Number(env.BURST_MESSAGES);
