@@ -1,11 +1,10 @@
 import type { Client } from 'pg';
-import { startApp, type RunningApp } from '../support/app-harness';
+import type { RunningApp } from '../support/app-harness';
 import {
   ChatSession,
   ddMM,
   DialogClient,
   expectNotHandedOff,
-  freshCalendar,
   localNow,
   onWeekday,
   rub,
@@ -15,9 +14,10 @@ import {
   upcomingDays,
   ZONE,
   type BotReply,
+  dialogSuite,
 } from '../support/dialog-client';
 import { request } from '../support/http';
-import { connectDatabase, testEnv } from '../support/test-env';
+import { testEnv } from '../support/test-env';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -31,18 +31,7 @@ describe('the bot answers everything asked, in natural language (DIALOG.md 10-11
   let greeting: BotReply | undefined;
   const env = testEnv({ BUSINESS_PRESET: 'salon', TZ_BUSINESS: ZONE });
 
-  beforeAll(async () => {
-    running = await startApp(env);
-    db = await connectDatabase(env.DATABASE_URL);
-    chat = new DialogClient(running.url, db);
-  });
-  afterEach(async () => {
-    if (db) await freshCalendar(db);
-  });
-  afterAll(async () => {
-    await db?.end();
-    await running?.close();
-  });
+  dialogSuite(env, (app) => ({ running, db, chat } = app));
 
   /** What the bot says to a plain hello in a new chat: the greeting other answers must not fall back to. */
   async function theGreeting(): Promise<BotReply> {

@@ -1,6 +1,5 @@
 import type { DateTime } from 'luxon';
 import type { Client } from 'pg';
-import { startApp, type RunningApp } from '../support/app-harness';
 import {
   ASKS_FOR_CONTACT,
   ChatSession,
@@ -9,7 +8,7 @@ import {
   expectOffer,
   expectOfferOn,
   expectNotHandedOff,
-  freshCalendar,
+  dialogSuite,
   furthestDay,
   localNow,
   onWeekday,
@@ -22,7 +21,7 @@ import {
   ZONE,
   type BotReply,
 } from '../support/dialog-client';
-import { connectDatabase, testEnv } from '../support/test-env';
+import { testEnv } from '../support/test-env';
 
 /**
  * DIALOG.md points 1-9: what the bot remembers across turns. Website chat against the salon preset a fresh instance
@@ -30,23 +29,11 @@ import { connectDatabase, testEnv } from '../support/test-env';
  * Days are picked 2–6 days ahead on a day the service is worked, so the tests hold at any hour of any weekday.
  */
 describe('the dialog remembers what was said (DIALOG.md 1-9)', () => {
-  let running: RunningApp;
   let db: Client;
   let chat: DialogClient;
   const env = testEnv({ BUSINESS_PRESET: 'salon', TZ_BUSINESS: ZONE });
 
-  beforeAll(async () => {
-    running = await startApp(env);
-    db = await connectDatabase(env.DATABASE_URL);
-    chat = new DialogClient(running.url, db);
-  });
-  afterEach(async () => {
-    if (db) await freshCalendar(db);
-  });
-  afterAll(async () => {
-    await db?.end();
-    await running?.close();
-  });
+  dialogSuite(env, (app) => ({ db, chat } = app));
 
   async function expectBooked(session: ChatSession, reply: BotReply, service: string, label: string) {
     expect(reply.text).toMatch(/вы записаны/i);

@@ -15,6 +15,7 @@ import {
   uniquePhone,
   upcomingDays,
   ZONE,
+  dialogSuite,
 } from '../support/dialog-client';
 import { request } from '../support/http';
 import { connectDatabase, testEnv } from '../support/test-env';
@@ -214,25 +215,12 @@ describe('safety first: the salon (DIALOG.md 12, 21, 22)', () => {
 });
 
 describe('safety first: a clinic (DIALOG.md 13)', () => {
-  let running: RunningApp;
-  let db: Client;
   let chat: DialogClient;
   const env = testEnv({ BUSINESS_PRESET: 'clinic', TZ_BUSINESS: ZONE });
   /** The clinic preset sees patients Mon–Fri 08–20 and Sat 09–15. */
   const CLINIC_DAYS = [1, 2, 3, 4, 5, 6];
 
-  beforeAll(async () => {
-    running = await startApp(env);
-    db = await connectDatabase(env.DATABASE_URL);
-    chat = new DialogClient(running.url, db);
-  });
-  afterEach(async () => {
-    if (db) await freshCalendar(db);
-  });
-  afterAll(async () => {
-    await db?.end();
-    await running?.close();
-  });
+  dialogSuite(env, (app) => ({ chat } = app));
 
   it.each([
     'у ребенка температура 40 не сбивается что делать',

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { Client } from 'pg';
+import type { EnvironmentVariables } from '../../src/config/env.validation';
+import { startApp, type RunningApp } from './app-harness';
 import { request, webchatId } from './http';
+import { connectDatabase } from './test-env';
 import { waitFor } from './wait-for';
 
 /**
@@ -381,4 +384,31 @@ export async function settled(db: Client): Promise<void> {
       ).rows[0].n === 0,
     { timeoutMs: 8000, what: 'message work done' },
   );
+}
+
+export interface DialogApp {
+  running: RunningApp;
+  db: Client;
+  chat: DialogClient;
+}
+
+/**
+ * The hooks every dialog suite needs: the app started for the suite, the calendar emptied after each test, all of
+ * it closed at the end. `use` receives the app once it runs (assign it to the suite's variables).
+ */
+export function dialogSuite(env: EnvironmentVariables, use: (app: DialogApp) => void): void {
+  let app: DialogApp | undefined;
+  beforeAll(async () => {
+    const running = await startApp(env);
+    const db = await connectDatabase(env.DATABASE_URL);
+    app = { running, db, chat: new DialogClient(running.url, db) };
+    use(app);
+  });
+  afterEach(async () => {
+    if (app) await freshCalendar(app.db);
+  });
+  afterAll(async () => {
+    await app?.db.end();
+    await app?.running.close();
+  });
 }
