@@ -77,10 +77,17 @@ describe("one chat's rate limit does not hold the other conversations' replies",
     const gaps = telegram.slice(2).map((message, i) => message.at - telegram[i + 1].at);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
 
-    const { rows } = await db.query(
-      `SELECT o.attempts FROM outbox o JOIN messages m ON m.id = (o.payload ->> 'messageId')::uuid
-       JOIN conversations c ON c.id = m.conversation_id
-       WHERE o.topic = 'reply.send' AND c.channel = 'telegram' AND o.status = 'done'`,
+    // The fake has the last message before its job's transaction commits: wait for the rows, not the fake.
+    const rows = await waitFor(
+      async () => {
+        const { rows: done } = await db.query(
+          `SELECT o.attempts FROM outbox o JOIN messages m ON m.id = (o.payload ->> 'messageId')::uuid
+           JOIN conversations c ON c.id = m.conversation_id
+           WHERE o.topic = 'reply.send' AND c.channel = 'telegram' AND o.status = 'done'`,
+        );
+        return done.length >= questions.length && done;
+      },
+      { what: 'every Telegram reply job done' },
     );
     expect(rows.map((row) => row.attempts)).toEqual(questions.map(() => 1));
   });
