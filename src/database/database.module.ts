@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvironmentVariables } from '../config/env.validation';
 import { UnitOfWork } from '../shared/unit-of-work';
 import { prepareDatabase } from './prepare-database';
+import { SettingsCache } from './settings-cache';
 import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
 
 @Global()
@@ -25,7 +26,7 @@ import { TypeOrmUnitOfWork } from './typeorm-unit-of-work';
       },
     }),
   ],
-  providers: [TypeOrmUnitOfWork, { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork }],
-  exports: [TypeOrmUnitOfWork, UnitOfWork],
+  providers: [TypeOrmUnitOfWork, { provide: UnitOfWork, useExisting: TypeOrmUnitOfWork }, SettingsCache],
+  exports: [TypeOrmUnitOfWork, UnitOfWork, SettingsCache],
 })
 export class DatabaseModule {}

@@ -152,33 +152,17 @@ export const outboxLagSeconds = new Gauge({
   },
 });
 
-/** What `observeFirstReply` needs of a stored message. */
-export interface TimedMessage {
-  id: string;
-  direction: 'in' | 'out';
-  createdAt: Date;
-  sentAt: Date | null;
-}
-
 /**
- * Observes `volna_first_reply_seconds` when `replyId` is the first bot message sent in the conversation after its
- * first client message (by sending time, so a reply created earlier but sent later is not observed twice).
+ * Observes `volna_first_reply_seconds` for a conversation's first reply: the time from the client's first message
+ * to the first bot message sent after it (the repository tells, from the times Postgres stored).
  *
  * Called by the process that sent the reply, right after sending: a reply is sent once, by one process, so the
  * sum over processes counts each conversation once (a collector reading the database on scrape would count the
  * same reply again in every process serving /metrics). Both times are the ones Postgres stored, so the clocks of
  * the api host that took the message and the worker host that answered do not matter.
  */
-export function observeFirstReply(conversation: readonly TimedMessage[], replyId: string): void {
-  const asked = conversation.find((m) => m.direction === 'in');
-  if (!asked) return;
-  let first: TimedMessage | undefined;
-  for (const m of conversation) {
-    if (m.direction !== 'out' || !m.sentAt || m.sentAt < asked.createdAt) continue;
-    if (!first || m.sentAt < first.sentAt!) first = m;
-  }
-  if (first?.id !== replyId) return;
-  firstReplySeconds.observe(Math.max(0, (first.sentAt!.getTime() - asked.createdAt.getTime()) / 1000));
+export function observeFirstReply(seconds: number): void {
+  firstReplySeconds.observe(seconds);
 }
 
 /** The current value of a counter or gauge for the given labels (0 when never set). */

@@ -22,10 +22,10 @@ export class SendReplyUseCase {
   ) {}
 
   async execute(messageId: string, outboxId: string): Promise<void> {
-    const message = await this.leads.findMessage(messageId);
-    if (!message || message.direction !== 'out') throw new PermanentError(`outbound message ${messageId} not found`);
+    const found = await this.leads.outboundWithRecipient(messageId);
+    if (!found) throw new PermanentError(`outbound message ${messageId} not found`);
+    const { message, recipient } = found;
     if (DELIVERED_STATUSES.includes(message.status) || message.status === 'failed') return;
-    const recipient = await this.leads.recipientOf(messageId);
     if (!recipient) throw new PermanentError(`outbound message ${messageId} has no recipient in ${message.channel}`);
     if (recipient.unreachableAt) {
       await this.unreachable(message, recipient.phone, 'the client cannot be reached in this channel');
@@ -42,11 +42,9 @@ export class SendReplyUseCase {
         buttons: message.buttons,
         recipient,
       });
-      await this.leads.markSent(message.id, sent.providerMessageId, sent.via ?? null);
+      const firstReplySeconds = await this.leads.markSent(message.id, sent.providerMessageId, sent.via ?? null);
       messagesSent.inc({ channel: message.channel, outcome: sent.via ?? 'sent' });
-      // Both times as Postgres stored them: the client's message was taken by another process, maybe another host.
-      const conversation = await this.leads.conversationMessages(message.channel, message.threadId);
-      if (conversation) observeFirstReply(conversation, message.id);
+      if (firstReplySeconds !== null) observeFirstReply(firstReplySeconds);
     } catch (error) {
       if (error instanceof RecipientUnreachableError) {
         await this.leads.markUnreachable(message.channel, recipient.externalUserId, error.reason);

@@ -42,27 +42,38 @@ export class LeadsFacade {
     return this.repository.visibleMessagesSince(channel, threadId, since);
   }
 
-  /** Records what triage concluded and updates the conversation's lead; returns the lead id. */
-  async assess(
+  /**
+   * Records what triage concluded and updates the conversation's lead, with `sync` (the outbox row that brings
+   * the CRM up to date) in the same statement.
+   */
+  assess(
     message: StoredMessage,
     triage: object,
     assessment: LeadAssessment,
     crmProvider: string,
-  ): Promise<string> {
-    await this.repository.saveTriage(message.id, triage);
-    return this.repository.upsertLead(message, assessment, statusFor(assessment), crmProvider);
+    sync: FollowUp,
+  ): Promise<{ leadId: string; followUpId: string }> {
+    return this.repository.upsertLead(message, triage, assessment, statusFor(assessment), crmProvider, sync);
   }
 
   async saveTriage(messageId: string, triage: object): Promise<void> {
     await this.repository.saveTriage(messageId, triage);
   }
 
-  addOutbound(conversationId: string, channel: Channel, text: string, buttons: string[] = []): Promise<string> {
-    return this.repository.insertOutbound(conversationId, channel, text, buttons);
+  /** Stores an outbound message with `send`, the outbox row that delivers it, in one statement. */
+  addOutbound(
+    conversationId: string,
+    channel: Channel,
+    text: string,
+    buttons: string[],
+    send: FollowUp,
+  ): Promise<{ messageId: string; followUpId: string }> {
+    return this.repository.insertOutbound(conversationId, channel, text, buttons, send);
   }
 
   /** `via`: how it went out when not as a plain message in its channel (template, sms). */
-  markSent(messageId: string, providerMessageId: string | null, via: string | null = null): Promise<void> {
+  /** Returns the seconds from the client's first message when this is the conversation's first reply. */
+  markSent(messageId: string, providerMessageId: string | null, via: string | null = null): Promise<number | null> {
     return this.repository.markSent(messageId, providerMessageId, via);
   }
 
@@ -96,6 +107,13 @@ export class LeadsFacade {
     const phone = normalizePhone(details.phone);
     if (!phone) return Promise.resolve(contactId);
     return this.repository.completeContact(contactId, phone, details.name?.trim() || null);
+  }
+
+  /** An outbound message and the client it goes to in its channel; null when there is no such message. */
+  outboundWithRecipient(
+    messageId: string,
+  ): Promise<{ message: StoredMessage; recipient: MessageRecipient | null } | null> {
+    return this.repository.outboundWithRecipient(messageId);
   }
 
   recipientOf(messageId: string): Promise<MessageRecipient | null> {

@@ -27,13 +27,14 @@ export class SendReminderUseCase {
     if (!reminder) return;
     const moment = visitMomentRu(reminder.visitStartsAt, new Date(), this.env.TZ_BUSINESS);
     const text = `Напоминаем: ${moment} вас ждут — ${reminder.serviceName}. Всё в силе?`;
-    const messageId = await this.leads.addOutbound(
+    const reply = await this.leads.addOutbound(
       reminder.conversationId,
       reminder.channel as Channel,
       text,
       REMINDER_BUTTONS,
+      this.outbox.followUp('reply.send'),
     );
-    await this.outbox.add('reply.send', { messageId });
+    this.outbox.publishCommitted(reply.followUpId, 'reply.send');
     await this.reminders.markSent(reminder.id);
   }
 }

@@ -29,6 +29,11 @@ export class OutboxWriter {
     return id;
   }
 
+  /** What another module's statement needs to write a row of `topic` itself with `outbox_add`. */
+  followUp(topic: OutboxTopic): { topic: OutboxTopic; traceContext: Record<string, string> } {
+    return { topic, traceContext: captureTraceContext() };
+  }
+
   /**
    * Publishes a row another module wrote with `outbox_add`: at once outside a transaction (the statement has
    * committed), after the commit inside one.

@@ -12,6 +12,12 @@ import { IntentClassifier, type ConversationTurn, type DialogSummary } from '../
 import { ConversationRunner } from './conversation-runner';
 
 const RECENT_TURNS = 6;
+
+/** A client message with what the classifier made of it. */
+export interface Understood {
+  message: StoredMessage;
+  triage: TriageResult;
+}
 /** A voice note, a photo or a sticker with no words: nothing to classify; the dialog answers by its kind. */
 const WORDLESS: TriageResult = {
   intent: 'other',
@@ -40,11 +46,51 @@ export class TriageMessageUseCase {
   ) {}
 
   /**
-   * Classifies the message. Read-only and possibly slow (an LLM), so the job runs it before its transaction opens
-   * and hands the result to `execute`.
+   * Reads and classifies the message. Read-only and possibly slow (an LLM), so the job runs it before its
+   * transaction opens and hands the result to `execute`.
    */
-  async understand(messageId: string): Promise<TriageResult> {
+  async understand(messageId: string): Promise<Understood> {
     const message = await this.inbound(messageId);
+    return { message, triage: await this.classify(message) };
+  }
+
+  /** Acts on the message, in the job's transaction, with the conversation's dialog locked. */
+  async execute({ message, triage }: Understood): Promise<void> {
+    const dialog = await this.dialogs.lock(message.conversationId);
+    if (triage.intent === 'spam' && !dialog.state.booking && !dialog.state.pending) {
+      await this.leads.saveTriage(message.id, triage); // no reply, no lead, nothing for the CRM
+      return;
+    }
+
+    const answer = dialog.handedOff ? null : await this.answer(message, dialog, triage);
+    const handedOff = Boolean(answer?.effects.some((e) => e.kind === 'hand-off'));
+    const { leadId, followUpId } = await this.leads.assess(
+      { ...message, contactId: answer?.contactId ?? message.contactId },
+      triage,
+      {
+        intent: answer?.intent ?? triage.intent,
+        urgency: triage.urgency,
+        escalate: handedOff || Boolean(answer?.flagged) || (dialog.handedOff && triage.escalate),
+        details: { ...triage.slots, ...answer?.details },
+      },
+      this.env.CRM_PROVIDER,
+      this.outbox.followUp('crm.sync'),
+    );
+    this.outbox.publishCommitted(followUpId, 'crm.sync');
+    if (answer?.leadStatus) await this.leads.setLeadStatus(leadId, answer.leadStatus);
+    if (answer && answer.text) {
+      const reply = await this.leads.addOutbound(
+        message.conversationId,
+        message.channel,
+        answer.text,
+        answer.buttons,
+        this.outbox.followUp('reply.send'),
+      );
+      this.outbox.publishCommitted(reply.followUpId, 'reply.send');
+    }
+  }
+
+  private async classify(message: StoredMessage): Promise<TriageResult> {
     if (isWordless(message)) return WORDLESS;
     if (!this.classifier.readsContext) return this.classifier.classify(message.text);
     const recentMessages = await this.recentTurns(message);
@@ -55,42 +101,6 @@ export class TriageMessageUseCase {
       dialog: summaryOf(state),
       knownNames: contact?.name ? [contact.name] : [],
     });
-  }
-
-  /** Acts on the message, in the job's transaction; classifies it first unless `understood` is given. */
-  async execute(messageId: string, understood?: TriageResult): Promise<void> {
-    const message = await this.inbound(messageId);
-    const dialog = await this.dialogs.lock(message.conversationId);
-    const triage = understood ?? (await this.understand(messageId));
-    if (triage.intent === 'spam' && !dialog.state.booking && !dialog.state.pending) {
-      await this.leads.saveTriage(message.id, triage); // no reply, no lead, nothing for the CRM
-      return;
-    }
-
-    const answer = dialog.handedOff ? null : await this.answer(message, dialog, triage);
-    const handedOff = Boolean(answer?.effects.some((e) => e.kind === 'hand-off'));
-    const leadId = await this.leads.assess(
-      { ...message, contactId: answer?.contactId ?? message.contactId },
-      triage,
-      {
-        intent: answer?.intent ?? triage.intent,
-        urgency: triage.urgency,
-        escalate: handedOff || Boolean(answer?.flagged) || (dialog.handedOff && triage.escalate),
-        details: { ...triage.slots, ...answer?.details },
-      },
-      this.env.CRM_PROVIDER,
-    );
-    if (answer?.leadStatus) await this.leads.setLeadStatus(leadId, answer.leadStatus);
-    if (answer && answer.text) {
-      const replyId = await this.leads.addOutbound(
-        message.conversationId,
-        message.channel,
-        answer.text,
-        answer.buttons,
-      );
-      await this.outbox.add('reply.send', { messageId: replyId });
-    }
-    await this.outbox.add('crm.sync', { leadId });
   }
 
   private async inbound(messageId: string): Promise<StoredMessage> {

@@ -90,6 +90,9 @@ export interface AcceptedRow {
   followUpId: string | null;
 }
 
+/** The CRM gets the latest messages of a conversation; the mappers cut long transcripts further. */
+const TRANSCRIPT_WINDOW = 50;
+
 const MESSAGE_SELECT = `
   SELECT m.id, m.conversation_id, c.contact_id, m.channel, c.external_thread_id, m.direction, m.text, m.status,
          m.buttons, m.attachment, m.created_at, m.sent_at
@@ -137,22 +140,45 @@ export class TypeOrmLeadsRepository {
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
-  async insertOutbound(conversationId: string, channel: Channel, text: string, buttons: string[]): Promise<string> {
-    const [row] = await this.query<Array<{ id: string }>>(
-      `INSERT INTO messages (conversation_id, direction, channel, text, status, buttons)
-       VALUES ($1, 'out', $2, $3, 'queued', $4) RETURNING id`,
-      [conversationId, channel, text, JSON.stringify(buttons)],
+  /** Stores an outbound message with the outbox row that sends it, in one statement. */
+  async insertOutbound(
+    conversationId: string,
+    channel: Channel,
+    text: string,
+    buttons: string[],
+    send: FollowUp,
+  ): Promise<{ messageId: string; followUpId: string }> {
+    const [row] = await this.query<Array<{ id: string; follow_up_id: string }>>(
+      `WITH reply AS (
+         INSERT INTO messages (conversation_id, direction, channel, text, status, buttons)
+         VALUES ($1, 'out', $2, $3, 'queued', $4) RETURNING id)
+       SELECT id, outbox_add($5, jsonb_build_object('messageId', id), $6) AS follow_up_id FROM reply`,
+      [conversationId, channel, text, JSON.stringify(buttons), send.topic, JSON.stringify(send.traceContext)],
     );
-    return row.id;
+    return { messageId: row.id, followUpId: String(row.follow_up_id) };
   }
 
-  async markSent(messageId: string, providerMessageId: string | null, via: string | null): Promise<void> {
-    await this.query(
-      `UPDATE messages SET status = 'sent', sent_at = now(), error = NULL,
-         provider_message_id = COALESCE($2, provider_message_id), delivered_via = $3
-       WHERE id = $1`,
+  /**
+   * Marks a reply sent. Returns the seconds since the client first wrote when this is the conversation's first
+   * reply, null otherwise (read in the same statement, from the conversation's index).
+   */
+  async markSent(messageId: string, providerMessageId: string | null, via: string | null): Promise<number | null> {
+    const rows = await this.query<Array<{ first_reply_seconds: string | null }>>(
+      `WITH sent AS (
+         UPDATE messages SET status = 'sent', sent_at = now(), error = NULL,
+           provider_message_id = COALESCE($2, provider_message_id), delivered_via = $3
+         WHERE id = $1 RETURNING conversation_id, sent_at)
+       SELECT EXTRACT(EPOCH FROM sent.sent_at - asked.created_at) AS first_reply_seconds
+       FROM sent
+       JOIN LATERAL (SELECT created_at FROM messages
+                     WHERE conversation_id = sent.conversation_id AND direction = 'in'
+                     ORDER BY created_at LIMIT 1) asked ON true
+       WHERE NOT EXISTS (SELECT 1 FROM messages o
+                         WHERE o.conversation_id = sent.conversation_id AND o.direction = 'out' AND o.id <> $1
+                           AND o.sent_at >= asked.created_at)`,
       [messageId, providerMessageId, via],
     );
+    return rows[0]?.first_reply_seconds == null ? null : Math.max(0, Number(rows[0].first_reply_seconds));
   }
 
   async markFailed(messageId: string, error: string): Promise<void> {
@@ -212,6 +238,42 @@ export class TypeOrmLeadsRepository {
           unreachableAt: row.unreachable_at,
         }
       : null;
+  }
+
+  /** An outbound message with its recipient (see `recipientOf`), in one read. */
+  async outboundWithRecipient(
+    messageId: string,
+  ): Promise<{ message: StoredMessage; recipient: MessageRecipient | null } | null> {
+    const rows = await this.query<
+      Array<
+        MessageRow & {
+          external_id: string | null;
+          phone_e164: string | null;
+          last_inbound_at: Date | null;
+          unreachable_at: Date | null;
+        }
+      >
+    >(
+      `SELECT q.*, r.* FROM (${MESSAGE_SELECT} WHERE m.id = $1 AND m.direction = 'out') q
+       LEFT JOIN LATERAL (
+         SELECT ci.external_id, ct.phone_e164, ci.last_inbound_at, ci.unreachable_at
+         FROM contacts ct JOIN contact_identities ci ON ci.contact_id = ct.id AND ci.channel = q.channel
+         WHERE ct.id = q.contact_id
+         ORDER BY ci.last_inbound_at DESC NULLS LAST LIMIT 1) r ON true`,
+      [messageId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const recipient =
+      row.external_id === null
+        ? null
+        : {
+            externalUserId: row.external_id,
+            phone: row.phone_e164,
+            lastInboundAt: row.last_inbound_at,
+            unreachableAt: row.unreachable_at,
+          };
+    return { message: toMessage(row), recipient };
   }
 
   async markUnreachable(channel: Channel, externalUserId: string, reason: string): Promise<void> {
@@ -279,26 +341,37 @@ export class TypeOrmLeadsRepository {
    * One lead per conversation. A later message refines it: a real intent replaces a greeting, hot wins over
    * cold, an escalation sticks, details accumulate; the CRM must hear about the change again.
    */
+  /**
+   * Records what triage made of the message and updates the conversation's lead, with the outbox row that
+   * syncs the lead to the CRM, in one statement. One lead per conversation; a later message refines it: a real
+   * intent replaces a greeting, hot wins over cold, an escalation sticks, details accumulate; the CRM must hear
+   * about the change again.
+   */
   async upsertLead(
     message: StoredMessage,
+    triage: object,
     assessment: LeadAssessment,
     status: LeadStatus,
     crmProvider: string,
-  ): Promise<string> {
-    const [row] = await this.query<Array<{ id: string }>>(
-      `INSERT INTO leads (contact_id, conversation_id, channel, intent, urgency, status, escalate, details, crm_provider, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (conversation_id) DO UPDATE SET
-         intent = CASE WHEN excluded.intent = 'other' THEN leads.intent ELSE excluded.intent END,
-         urgency = CASE WHEN leads.urgency = 'hot' OR excluded.urgency = 'hot' THEN 'hot' ELSE 'cold' END,
-         escalate = leads.escalate OR excluded.escalate,
-         status = CASE WHEN leads.escalate OR excluded.escalate THEN 'escalated'
-                       WHEN leads.status IN ('booked', 'cancelled') THEN leads.status
-                       ELSE excluded.status END,
-         details = leads.details || excluded.details,
-         crm_status = CASE WHEN leads.crm_status = 'delivered' THEN 'pending' ELSE leads.crm_status END,
-         updated_at = now()
-       RETURNING id`,
+    sync: FollowUp,
+  ): Promise<{ leadId: string; followUpId: string }> {
+    const [row] = await this.query<Array<{ id: string; follow_up_id: string }>>(
+      `WITH triaged AS (UPDATE messages SET triage = $11 WHERE id = $12),
+       lead AS (
+         INSERT INTO leads (contact_id, conversation_id, channel, intent, urgency, status, escalate, details, crm_provider, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (conversation_id) DO UPDATE SET
+           intent = CASE WHEN excluded.intent = 'other' THEN leads.intent ELSE excluded.intent END,
+           urgency = CASE WHEN leads.urgency = 'hot' OR excluded.urgency = 'hot' THEN 'hot' ELSE 'cold' END,
+           escalate = leads.escalate OR excluded.escalate,
+           status = CASE WHEN leads.escalate OR excluded.escalate THEN 'escalated'
+                         WHEN leads.status IN ('booked', 'cancelled') THEN leads.status
+                         ELSE excluded.status END,
+           details = leads.details || excluded.details,
+           crm_status = CASE WHEN leads.crm_status = 'delivered' THEN 'pending' ELSE leads.crm_status END,
+           updated_at = now()
+         RETURNING id)
+       SELECT id, outbox_add($13, jsonb_build_object('leadId', id), $14) AS follow_up_id FROM lead`,
       [
         message.contactId,
         message.conversationId,
@@ -310,9 +383,13 @@ export class TypeOrmLeadsRepository {
         JSON.stringify(assessment.details),
         crmProvider,
         message.createdAt, // a lead dates from the client's first message, not from when triage got to it
+        JSON.stringify(triage),
+        message.id,
+        sync.topic,
+        JSON.stringify(sync.traceContext),
       ],
     );
-    return row.id;
+    return { leadId: row.id, followUpId: String(row.follow_up_id) };
   }
 
   async setLeadStatus(leadId: string, status: LeadStatus): Promise<void> {
@@ -362,6 +439,7 @@ export class TypeOrmLeadsRepository {
     await this.query(`SELECT pg_advisory_xact_lock(hashtextextended('crm.sync:' || $1, 0))`, [leadId]);
   }
 
+  /** The lead as the CRM gets it, with the latest TRANSCRIPT_WINDOW messages of its conversation, in one read. */
   async leadForCrm(leadId: string): Promise<LeadForCrm | null> {
     const leads = await this.query<
       Array<{
@@ -371,26 +449,26 @@ export class TypeOrmLeadsRepository {
         urgency: 'hot' | 'cold';
         status: LeadStatus;
         details: Record<string, string>;
-        conversation_id: string;
         crm_external_id: string | null;
         crm_refs: Record<string, string>;
         crm_delivered_at: Date | null;
         contact_id: string;
         name: string | null;
         phone_e164: string | null;
+        transcript: Array<{ direction: 'in' | 'out'; text: string; created_at: string }>;
       }>
     >(
-      `SELECT l.id, l.channel, l.intent, l.urgency, l.status, l.details, l.conversation_id, l.crm_external_id,
-              l.crm_refs, l.crm_delivered_at, c.id AS contact_id, c.name, c.phone_e164
+      `SELECT l.id, l.channel, l.intent, l.urgency, l.status, l.details, l.crm_external_id, l.crm_refs,
+              l.crm_delivered_at, c.id AS contact_id, c.name, c.phone_e164,
+              COALESCE((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM (
+                 SELECT m.id, m.direction, m.text, m.created_at FROM messages m
+                 WHERE m.conversation_id = l.conversation_id ORDER BY m.created_at DESC, m.id DESC LIMIT $2) t),
+               '[]') AS transcript
        FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE l.id = $1`,
-      [leadId],
+      [leadId, TRANSCRIPT_WINDOW],
     );
     const lead = leads[0];
     if (!lead) return null;
-    const transcript = await this.query<Array<{ direction: 'in' | 'out'; text: string; created_at: Date }>>(
-      `SELECT direction, text, created_at FROM messages WHERE conversation_id = $1 ORDER BY created_at, id`,
-      [lead.conversation_id],
-    );
     return {
       id: lead.id,
       channel: lead.channel,
@@ -399,7 +477,7 @@ export class TypeOrmLeadsRepository {
       status: lead.status,
       details: lead.details,
       contact: { id: lead.contact_id, name: lead.name, phone: lead.phone_e164 },
-      transcript: transcript.map((m) => ({ direction: m.direction, text: m.text, at: m.created_at })),
+      transcript: lead.transcript.map((m) => ({ direction: m.direction, text: m.text, at: new Date(m.created_at) })),
       crmExternalId: lead.crm_external_id,
       crmRefs: lead.crm_refs,
       crmDeliveredAt: lead.crm_delivered_at,

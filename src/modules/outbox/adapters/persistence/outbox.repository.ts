@@ -51,49 +51,44 @@ export class OutboxRepository {
     await this.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
   }
 
-  /** Counts a new try and returns the row, or null when the row is no longer pending. */
-  async startAttempt(id: string): Promise<OutboxEntry | null> {
+  /** The row while it is still pending, for work done before the job's transaction; null once it is finished. */
+  async findPending(id: string): Promise<OutboxEntry | null> {
+    const rows = await this.query<OutboxRow[]>("SELECT * FROM outbox WHERE id = $1 AND status = 'pending'", [id]);
+    return rows[0] ? toEntry(rows[0]) : null;
+  }
+
+  /**
+   * Inside the job's transaction, before its work: marks the pending row done and counts the try, in one
+   * statement that also locks it. Should the work fail, the transaction rolls all of it back; a duplicate job
+   * waits for the lock and then finds the row no longer pending (null).
+   */
+  async claim(id: string, startedAt: Date): Promise<OutboxEntry | null> {
     const [rows] = await this.query<[OutboxRow[], number]>(
-      `UPDATE outbox SET attempts = attempts + 1,
-         attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts + 1, 'startedAt', clock_timestamp()))
+      `UPDATE outbox SET status = 'done', completed_at = clock_timestamp(), attempts = attempts + 1,
+         attempt_log = attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts + 1, 'startedAt', $2::timestamptz))
        WHERE id = $1 AND status = 'pending'
        RETURNING *`,
-      [id],
+      [id, startedAt],
     );
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
-  /** Inside a transaction: locks the row while it is still pending, so a handler never runs twice at once. */
-  async lockPending(id: string): Promise<boolean> {
-    const rows = await this.query<unknown[]>("SELECT id FROM outbox WHERE id = $1 AND status = 'pending' FOR UPDATE", [
-      id,
-    ]);
-    return rows.length > 0;
-  }
-
-  async markDone(id: string): Promise<void> {
-    await this.query("UPDATE outbox SET status = 'done', completed_at = clock_timestamp() WHERE id = $1", [id]);
-  }
-
-  /** The try just started did not happen (a rate limit said not yet): it is not counted, the row waits till `at`. */
+  /** A rate limit said not yet: no try happened; the row waits till `at`. */
   async postpone(id: string, at: Date): Promise<void> {
-    await this.query(
-      `UPDATE outbox SET attempts = attempts - 1, attempt_log = attempt_log - -1, next_attempt_at = $2
-       WHERE id = $1 AND status = 'pending'`,
-      [id, at],
-    );
+    await this.query(`UPDATE outbox SET next_attempt_at = $2 WHERE id = $1 AND status = 'pending'`, [id, at]);
   }
 
-  async recordFailure(id: string, error: string, nextAttemptAt: Date | null): Promise<void> {
+  /** Counts a failed try: due again at `nextAttemptAt`, or dead when that is null. */
+  async recordFailure(id: string, startedAt: Date, error: string, nextAttemptAt: Date | null): Promise<void> {
     await this.query(
-      `UPDATE outbox SET
-         attempt_log = jsonb_set(attempt_log, ARRAY[(jsonb_array_length(attempt_log) - 1)::text],
-           (attempt_log -> -1) || jsonb_build_object('failedAt', clock_timestamp(), 'error', $2::text)),
-         next_attempt_at = COALESCE($3, next_attempt_at),
-         status = CASE WHEN $3 IS NULL THEN 'dead' ELSE status END,
-         completed_at = CASE WHEN $3 IS NULL THEN clock_timestamp() ELSE completed_at END
-       WHERE id = $1`,
-      [id, error, nextAttemptAt],
+      `UPDATE outbox SET attempts = attempts + 1,
+         attempt_log = attempt_log || jsonb_build_array(jsonb_build_object(
+           'attempt', attempts + 1, 'startedAt', $2::timestamptz, 'failedAt', clock_timestamp(), 'error', $3::text)),
+         next_attempt_at = COALESCE($4, next_attempt_at),
+         status = CASE WHEN $4 IS NULL THEN 'dead' ELSE status END,
+         completed_at = CASE WHEN $4 IS NULL THEN clock_timestamp() ELSE completed_at END
+       WHERE id = $1 AND status = 'pending'`,
+      [id, startedAt, error, nextAttemptAt],
     );
   }
 

@@ -75,35 +75,52 @@ export class OutboxJobRunner {
     }
   }
 
+  /**
+   * A try costs one statement besides the handler's own: `claim` marks the row done in the handler's
+   * transaction, and a failure is counted after the rollback. A process that dies mid-try counts nothing: the
+   * job comes back when its lock lapses, or the relay re-publishes it.
+   */
   private async runEntry<P>(job: Job<OutboxJobData>, token: string | undefined, handler: OutboxHandler<P>) {
-    const entry = (await this.repository.startAttempt(job.data.outboxId)) as OutboxEntry<P> | null;
-    if (!entry) return; // done or dead already: a redelivered job has nothing left to do
+    const startedAt = new Date();
+    const id = job.data.outboxId;
+    let tried: { entry: OutboxEntry<P>; attempt: number } | null = null;
+    const handleClaimed = (prepared: unknown) =>
+      this.uow.run(async () => {
+        const claimed = (await this.repository.claim(id, startedAt)) as OutboxEntry<P> | null;
+        if (!claimed) return; // done or dead already: a redelivered job has nothing left to do
+        tried = { entry: claimed, attempt: claimed.attempts };
+        const work = () => handler.handle(claimed.payload, { outboxId: id, attempt: claimed.attempts, prepared });
+        // With `prepare` the span is already open around the whole try.
+        await (handler.prepare ? work() : this.traced(claimed, claimed.attempts, work));
+      });
 
-    const attributes = { 'outbox.id': entry.id, 'outbox.topic': entry.topic, 'outbox.attempt': entry.attempts };
-    await inSpan(
-      entry.topic,
-      attributes,
-      async () => {
-        try {
-          const context = { outboxId: entry.id, attempt: entry.attempts };
-          const prepared = handler.prepare ? await handler.prepare(entry.payload, context) : undefined;
-          await this.uow.run(async () => {
-            if (!(await this.repository.lockPending(entry.id))) return;
-            await handler.handle(entry.payload, { ...context, prepared });
-            await this.repository.markDone(entry.id);
-          });
-        } catch (error) {
-          await this.onFailure(job, token, entry, handler, error as Error);
-        }
-      },
-      entry.traceContext,
-    );
+    try {
+      if (!handler.prepare) return await handleClaimed(undefined);
+      const entry = (await this.repository.findPending(id)) as OutboxEntry<P> | null;
+      if (!entry) return;
+      tried = { entry, attempt: entry.attempts + 1 };
+      const context = { outboxId: id, attempt: entry.attempts + 1 };
+      await this.traced(entry, context.attempt, async () =>
+        handleClaimed(await handler.prepare!(entry.payload, context)),
+      );
+    } catch (error) {
+      if (!tried) throw error;
+      const { entry, attempt } = tried as { entry: OutboxEntry<P>; attempt: number };
+      await this.onFailure(job, token, { ...entry, attempts: attempt }, startedAt, handler, error as Error);
+    }
   }
 
+  private traced<T>(entry: OutboxEntry<unknown>, attempt: number, work: () => Promise<T>): Promise<T> {
+    const attributes = { 'outbox.id': entry.id, 'outbox.topic': entry.topic, 'outbox.attempt': attempt };
+    return inSpan(entry.topic, attributes, work, entry.traceContext);
+  }
+
+  /** `entry.attempts` is the number of the try that failed. */
   private async onFailure<P>(
     job: Job<OutboxJobData>,
     token: string | undefined,
     entry: OutboxEntry<P>,
+    startedAt: Date,
     handler: OutboxHandler<P>,
     error: Error,
   ): Promise<void> {
@@ -117,7 +134,7 @@ export class OutboxJobRunner {
       const reason: DeadLetterReason =
         error instanceof ProviderBlockedError ? 'blocked' : permanent ? 'permanent' : 'exhausted';
       await this.uow.run(async () => {
-        await this.repository.recordFailure(entry.id, message, null);
+        await this.repository.recordFailure(entry.id, startedAt, message, null);
         await this.repository.insertDeadLetter(entry.id, reason, message);
         await handler.onDeadLetter?.(entry.payload, { reason, lastError: message, attempts: entry.attempts });
       });
@@ -126,7 +143,7 @@ export class OutboxJobRunner {
     }
 
     const nextAttemptAt = new Date(Date.now() + delay);
-    await this.repository.recordFailure(entry.id, message, nextAttemptAt);
+    await this.repository.recordFailure(entry.id, startedAt, message, nextAttemptAt);
     deliveryRetries.inc({ topic: entry.topic });
     this.logger.log(
       `outbox ${entry.id} (${entry.topic}) try ${entry.attempts} failed, next in ${delay} ms: ${message}`,

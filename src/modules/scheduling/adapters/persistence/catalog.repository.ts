@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SettingsCache } from '../../../../database/settings-cache';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { NewService, NewStaff, Service, Staff } from '../../domain/catalog';
 import { SchedulingConflictError } from '../../domain/scheduling.errors';
@@ -60,7 +61,10 @@ const STAFF_SELECT = `
 /** Services and staff with their weekly hours. Joins the caller's transaction when there is one. */
 @Injectable()
 export class CatalogRepository {
-  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+  constructor(
+    private readonly uow: TypeOrmUnitOfWork,
+    private readonly cache: SettingsCache,
+  ) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T> {
     return this.uow.manager().query(sql, params) as Promise<T>;
@@ -76,11 +80,13 @@ export class CatalogRepository {
     return Number(row.count);
   }
 
-  async listServices(includeInactive: boolean): Promise<Service[]> {
-    const rows = await this.query<ServiceRow[]>(
-      `SELECT * FROM services ${includeInactive ? '' : 'WHERE active'} ORDER BY name`,
-    );
-    return rows.map(toService);
+  listServices(includeInactive: boolean): Promise<Service[]> {
+    return this.cache.get(`services:${includeInactive}`, async () => {
+      const rows = await this.query<ServiceRow[]>(
+        `SELECT * FROM services ${includeInactive ? '' : 'WHERE active'} ORDER BY name`,
+      );
+      return rows.map(toService);
+    });
   }
 
   async findService(id: string): Promise<Service | null> {
@@ -89,6 +95,7 @@ export class CatalogRepository {
   }
 
   async insertService(service: NewService): Promise<Service> {
+    this.cache.changed();
     const rows = await this.uniqueName(() =>
       this.query<ServiceRow[]>(
         `INSERT INTO services (name, duration_minutes, price_rub, active) VALUES ($1, $2, $3, $4) RETURNING *`,
@@ -99,6 +106,7 @@ export class CatalogRepository {
   }
 
   async updateService(service: Service): Promise<Service> {
+    this.cache.changed();
     const rows = await this.uniqueName(() =>
       this.query<ServiceRow[]>(
         `WITH u AS (
@@ -112,9 +120,11 @@ export class CatalogRepository {
   }
 
   /** `zone` decides which day is "today" for the days off listed. */
-  async listStaff(zone: string): Promise<Staff[]> {
-    const rows = await this.query<StaffRow[]>(`${STAFF_SELECT} ORDER BY st.created_at, st.name`, [zone]);
-    return rows.map(toStaff);
+  listStaff(zone: string): Promise<Staff[]> {
+    return this.cache.get(`staff:${zone}`, async () => {
+      const rows = await this.query<StaffRow[]>(`${STAFF_SELECT} ORDER BY st.created_at, st.name`, [zone]);
+      return rows.map(toStaff);
+    });
   }
 
   async findStaff(id: string, zone: string): Promise<Staff | null> {
@@ -144,6 +154,7 @@ export class CatalogRepository {
   }
 
   async insertStaff(staff: NewStaff): Promise<string> {
+    this.cache.changed();
     const [row] = await this.query<Array<{ id: string }>>(
       'INSERT INTO staff (name, active) VALUES ($1, $2) RETURNING id',
       [staff.name, staff.active],
@@ -154,6 +165,7 @@ export class CatalogRepository {
 
   /** Replaces name, services, hours, breaks and days off. False when there is no such staff member. */
   async replaceStaff(id: string, staff: NewStaff): Promise<boolean> {
+    this.cache.changed();
     const rows = await this.query<Array<{ id: string }>>(
       'WITH u AS (UPDATE staff SET name = $2, active = $3, updated_at = now() WHERE id = $1 RETURNING id) SELECT id FROM u',
       [id, staff.name, staff.active],

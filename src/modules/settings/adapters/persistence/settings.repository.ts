@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SettingsCache } from '../../../../database/settings-cache';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { OpeningInterval } from '../../domain/business-hours';
 import type { ProfileFields } from '../../domain/business-profile';
@@ -54,18 +55,24 @@ const toScenario = (row: ScenarioRow): SavedScenario => ({
 /** The business profile (one row) and the scenarios the agency saved. Joins the caller's transaction. */
 @Injectable()
 export class SettingsRepository {
-  constructor(private readonly uow: TypeOrmUnitOfWork) {}
+  constructor(
+    private readonly uow: TypeOrmUnitOfWork,
+    private readonly cache: SettingsCache,
+  ) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T> {
     return this.uow.manager().query(sql, params) as Promise<T>;
   }
 
-  async profile(): Promise<SavedProfile | null> {
-    const rows = await this.query<ProfileRow[]>('SELECT * FROM business_profile WHERE id = 1');
-    return rows[0] ? toProfile(rows[0]) : null;
+  profile(): Promise<SavedProfile | null> {
+    return this.cache.get('business_profile', async () => {
+      const rows = await this.query<ProfileRow[]>('SELECT * FROM business_profile WHERE id = 1');
+      return rows[0] ? toProfile(rows[0]) : null;
+    });
   }
 
   async saveProfile(fields: ProfileFields): Promise<SavedProfile> {
+    this.cache.changed();
     const [row] = await this.query<ProfileRow[]>(
       `INSERT INTO business_profile (id, name, address, phone, hours_text, hours_weekly, time_zone, preset, website)
        VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)
@@ -87,16 +94,18 @@ export class SettingsRepository {
     return toProfile(row);
   }
 
-  async scenarios(): Promise<SavedScenario[]> {
-    return (await this.query<ScenarioRow[]>('SELECT * FROM scenarios')).map(toScenario);
+  scenarios(): Promise<SavedScenario[]> {
+    return this.cache.get('scenarios', async () =>
+      (await this.query<ScenarioRow[]>('SELECT * FROM scenarios')).map(toScenario),
+    );
   }
 
   async scenario(intent: ScenarioIntent): Promise<SavedScenario | null> {
-    const rows = await this.query<ScenarioRow[]>('SELECT * FROM scenarios WHERE intent = $1', [intent]);
-    return rows[0] ? toScenario(rows[0]) : null;
+    return (await this.scenarios()).find((scenario) => scenario.intent === intent) ?? null;
   }
 
   async saveScenario(intent: ScenarioIntent, settings: ScenarioSettings): Promise<SavedScenario> {
+    this.cache.changed();
     const [row] = await this.query<ScenarioRow[]>(
       `INSERT INTO scenarios (intent, enabled, reply_template, required_details, escalate)
        VALUES ($1, $2, $3, $4, $5)

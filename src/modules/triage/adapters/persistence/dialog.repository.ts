@@ -15,9 +15,11 @@ export class DialogRepository {
    * client are answered one after the other, each seeing what the previous one changed.
    */
   async lock(conversationId: string): Promise<Dialog> {
-    await this.query('INSERT INTO dialogs (conversation_id) VALUES ($1) ON CONFLICT DO NOTHING', [conversationId]);
+    // The no-op update takes the row lock on an existing dialog; one statement either way.
     const [row] = await this.query<Array<{ state: DialogState; handed_off_at: Date | null }>>(
-      'SELECT state, handed_off_at FROM dialogs WHERE conversation_id = $1 FOR UPDATE',
+      `INSERT INTO dialogs (conversation_id) VALUES ($1)
+       ON CONFLICT (conversation_id) DO UPDATE SET conversation_id = excluded.conversation_id
+       RETURNING state, handed_off_at`,
       [conversationId],
     );
     return { conversationId, state: row.state, handedOff: row.handed_off_at !== null };

@@ -1,8 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import { OutboxProcessor, type OutboxContext, type OutboxPayloads } from '../../../outbox';
-import type { TriageResult } from '../../domain/triage-result';
-import { TriageMessageUseCase } from '../../application/triage-message.use-case';
+import { TriageMessageUseCase, type Understood } from '../../application/triage-message.use-case';
 
 @Processor('triage.process', { autorun: false })
 export class TriageProcessor extends OutboxProcessor<OutboxPayloads['triage.process']> {
@@ -18,11 +17,11 @@ export class TriageProcessor extends OutboxProcessor<OutboxPayloads['triage.proc
   }
 
   /** The classification (maybe an LLM call) happens before the job's transaction, holding no connection. */
-  override prepare(payload: OutboxPayloads['triage.process']): Promise<TriageResult> {
+  override prepare(payload: OutboxPayloads['triage.process']): Promise<Understood> {
     return this.triageMessage.understand(payload.messageId);
   }
 
-  handle(payload: OutboxPayloads['triage.process'], context: OutboxContext): Promise<void> {
-    return this.triageMessage.execute(payload.messageId, context.prepared as TriageResult | undefined);
+  handle(_payload: OutboxPayloads['triage.process'], context: OutboxContext): Promise<void> {
+    return this.triageMessage.execute(context.prepared as Understood);
   }
 }
