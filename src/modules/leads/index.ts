@@ -7,6 +7,7 @@ export {
   ATTACHMENT_KINDS,
   DELIVERED_STATUSES,
   type AttachmentKind,
+  type ClientMessage,
   type InboundMessage,
   type MessageRecipient,
   type StoredMessage,

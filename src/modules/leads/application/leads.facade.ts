@@ -8,7 +8,7 @@ import {
 import type { Channel } from '../domain/channel';
 import { statusFor, type LeadAssessment, type LeadForCrm, type LeadStatus, type LeadView } from '../domain/lead';
 import type { ConversationFilter, ConversationSummary, LeadDetail, LeadFilter } from '../domain/lead-detail';
-import type { InboundMessage, MessageRecipient, StoredMessage } from '../domain/message';
+import type { ClientMessage, InboundMessage, MessageRecipient, StoredMessage } from '../domain/message';
 
 /** What other modules may ask of contacts, conversations, messages and leads. Call inside a unit of work. */
 @Injectable()
@@ -28,9 +28,14 @@ export class LeadsFacade {
     return this.repository.findMessage(messageId);
   }
 
-  /** The conversation oldest first: client messages and the replies already sent. Null if there is none. */
-  conversationMessages(channel: Channel, threadId: string): Promise<StoredMessage[] | null> {
-    return this.repository.conversationMessages(channel, threadId);
+  /** A client's (inbound) message with the contact's name and phone; null when there is no such message. */
+  findClientMessage(messageId: string): Promise<ClientMessage | null> {
+    return this.repository.findClientMessage(messageId);
+  }
+
+  /** The last `limit` messages the client saw before this one (theirs, and replies sent), oldest first. */
+  messagesBefore(message: StoredMessage, limit: number): Promise<StoredMessage[]> {
+    return this.repository.messagesBefore(message, limit);
   }
 
   /** What the client sees of the conversation since a cursor (unset: all of it), and the next cursor. */

@@ -51,6 +51,11 @@ export interface StoredMessage {
   sentAt: Date | null;
 }
 
+/** A client's message with what we know of the client: triage decides with both. */
+export interface ClientMessage extends StoredMessage {
+  contact: { name: string | null; phone: string | null };
+}
+
 /** The client behind an outbound message, as its channel knows them. */
 export interface MessageRecipient {
   externalUserId: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { maskPhone, normalizePhone } from '../../../shared/phone';
-import { LeadsFacade, type StoredMessage } from '../../leads';
+import { LeadsFacade, type ClientMessage, type StoredMessage } from '../../leads';
 import { ManagerAlerts, REMINDER_BUTTONS, VisitReminders } from '../../notifications';
 import { readWantedTime, SchedulingFacade, SlotTakenError, type Service } from '../../scheduling';
 import { BusinessProfile, describeHours } from '../../settings';
@@ -38,7 +38,7 @@ export class ConversationRunner {
   ) {}
 
   /** The outcome, and the contact the message belongs to now (a phone typed in it may have merged two contacts). */
-  async answer(message: StoredMessage, dialog: Dialog, triage: TriageResult): Promise<Outcome & { contactId: string }> {
+  async answer(message: ClientMessage, dialog: Dialog, triage: TriageResult): Promise<Outcome & { contactId: string }> {
     const { contactId, contact } = await this.rememberContact(message, triage);
     let facts = await this.facts(message, triage, contact);
     const understood = { text: message.text, triage, attachment: message.attachment ?? undefined };
@@ -63,15 +63,12 @@ export class ConversationRunner {
 
   /** A phone typed in the text goes on the contact at once (merging with the contact who has it already). */
   private async rememberContact(
-    message: StoredMessage,
+    message: ClientMessage,
     triage: TriageResult,
   ): Promise<{ contactId: string; contact: Contact }> {
     const phone = triage.slots.phone ? normalizePhone(triage.slots.phone) : null;
-    const current = await this.leads.contactOf(message.contactId);
     // Usually the contact has it already (the widget's phone field, a shared contact card): nothing to merge.
-    if (!phone || current?.phone === phone) {
-      return { contactId: message.contactId, contact: { name: current?.name ?? null, phone: current?.phone ?? null } };
-    }
+    if (!phone || message.contact.phone === phone) return { contactId: message.contactId, contact: message.contact };
     const contactId = await this.leads.completeContact(message.contactId, { phone, name: triage.slots.name });
     const merged = await this.leads.contactOf(contactId);
     return { contactId, contact: { name: merged?.name ?? null, phone: merged?.phone ?? phone } };

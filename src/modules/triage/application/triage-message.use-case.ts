@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { PermanentError } from '../../../shared/domain-error';
-import { LeadsFacade, type StoredMessage } from '../../leads';
+import { LeadsFacade, type ClientMessage, type StoredMessage } from '../../leads';
 import { OutboxWriter } from '../../outbox';
 import { Scenarios } from '../../settings';
 import { DialogRepository } from '../adapters/persistence/dialog.repository';
@@ -15,7 +15,7 @@ const RECENT_TURNS = 6;
 
 /** A client message with what the classifier made of it. */
 export interface Understood {
-  message: StoredMessage;
+  message: ClientMessage;
   triage: TriageResult;
 }
 /** A voice note, a photo or a sticker with no words: nothing to classify; the dialog answers by its kind. */
@@ -90,32 +90,28 @@ export class TriageMessageUseCase {
     }
   }
 
-  private async classify(message: StoredMessage): Promise<TriageResult> {
+  private async classify(message: ClientMessage): Promise<TriageResult> {
     if (isWordless(message)) return WORDLESS;
     if (!this.classifier.readsContext) return this.classifier.classify(message.text);
     const recentMessages = await this.recentTurns(message);
     const state = await this.dialogs.peek(message.conversationId);
-    const contact = await this.leads.contactOf(message.contactId);
     return this.classifier.classify(message.text, {
       recentMessages,
       dialog: summaryOf(state),
-      knownNames: contact?.name ? [contact.name] : [],
+      knownNames: message.contact.name ? [message.contact.name] : [],
     });
   }
 
-  private async inbound(messageId: string): Promise<StoredMessage> {
-    const message = await this.leads.findMessage(messageId);
-    if (!message || message.direction !== 'in') throw new PermanentError(`inbound message ${messageId} not found`);
+  private async inbound(messageId: string): Promise<ClientMessage> {
+    const message = await this.leads.findClientMessage(messageId);
+    if (!message) throw new PermanentError(`inbound message ${messageId} not found`);
     return message;
   }
 
   /** The few messages before this one, for a classifier that reads context. */
   private async recentTurns(message: StoredMessage): Promise<ConversationTurn[]> {
-    const history = (await this.leads.conversationMessages(message.channel, message.threadId)) ?? [];
-    return history
-      .filter((m) => m.id !== message.id && m.createdAt <= message.createdAt)
-      .slice(-RECENT_TURNS)
-      .map((m) => ({ from: m.direction === 'in' ? 'client' : 'bot', text: m.text }));
+    const history = await this.leads.messagesBefore(message, RECENT_TURNS);
+    return history.map((m) => ({ from: m.direction === 'in' ? 'client' : 'bot', text: m.text }));
   }
 
   /**
@@ -123,7 +119,7 @@ export class TriageMessageUseCase {
    * (null); otherwise the conversation answers.
    */
   private async answer(
-    message: StoredMessage,
+    message: ClientMessage,
     dialog: Dialog,
     triage: TriageResult,
   ): Promise<(Outcome & { contactId: string }) | null> {

@@ -12,6 +12,7 @@ import {
 } from '../../domain/lead-detail';
 import type {
   AttachmentKind,
+  ClientMessage,
   InboundMessage,
   MessageRecipient,
   MessageStatus,
@@ -141,6 +142,17 @@ export class TypeOrmLeadsRepository {
   }
 
   /** Stores an outbound message with the outbox row that sends it, in one statement. */
+  /** An inbound message with its contact's name and phone, in one read. */
+  async findClientMessage(id: string): Promise<ClientMessage | null> {
+    const rows = await this.query<Array<MessageRow & { contact_name: string | null; contact_phone: string | null }>>(
+      `SELECT q.*, ct.name AS contact_name, ct.phone_e164 AS contact_phone
+       FROM (${MESSAGE_SELECT} WHERE m.id = $1 AND m.direction = 'in') q JOIN contacts ct ON ct.id = q.contact_id`,
+      [id],
+    );
+    const row = rows[0];
+    return row ? { ...toMessage(row), contact: { name: row.contact_name, phone: row.contact_phone } } : null;
+  }
+
   async insertOutbound(
     conversationId: string,
     channel: Channel,
@@ -288,16 +300,16 @@ export class TypeOrmLeadsRepository {
     await this.query('UPDATE messages SET triage = $2 WHERE id = $1', [messageId, JSON.stringify(triage)]);
   }
 
-  async conversationMessages(channel: Channel, threadId: string): Promise<StoredMessage[] | null> {
-    const conversation = await this.query<Array<{ id: string }>>(
-      'SELECT id FROM conversations WHERE channel = $1 AND external_thread_id = $2',
-      [channel, threadId],
-    );
-    if (conversation.length === 0) return null;
+  /** Up to `limit` messages the client saw before `message` (theirs, and replies sent), oldest first. */
+  async messagesBefore(message: StoredMessage, limit: number): Promise<StoredMessage[]> {
     const rows = await this.query<MessageRow[]>(
-      `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND (m.direction = 'in' OR m.status IN ('sent', 'delivered', 'read'))
-       ORDER BY m.created_at, m.id`,
-      [conversation[0].id],
+      `SELECT * FROM (
+         ${MESSAGE_SELECT}
+         WHERE m.conversation_id = $1 AND m.id <> $2 AND m.created_at <= $3
+           AND (m.direction = 'in' OR m.status IN ('sent', 'delivered', 'read'))
+         ORDER BY m.created_at DESC, m.id DESC LIMIT $4) recent
+       ORDER BY created_at, id`,
+      [message.conversationId, message.id, message.createdAt, limit],
     );
     return rows.map(toMessage);
   }
