@@ -699,6 +699,10 @@ export class EnvironmentVariables {
   @Max(200)
   TRIAGE_CONCURRENCY = 10;
 
+  /**
+   * Connections of this process's pool: 60 by default, 10 for APP_ROLE=api. An accept holds a connection for one
+   * statement; more connections than that only make Postgres backends fight over the cores (bench:ingest).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(2)
@@ -767,5 +771,8 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   const env = plainToInstance(EnvironmentVariables, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw new EnvironmentError(errors.map(describe));
+  if (present.DATABASE_POOL_SIZE === undefined && env.APP_ROLE === 'api') env.DATABASE_POOL_SIZE = API_POOL_SIZE;
   return env;
 }
+
+const API_POOL_SIZE = 10;
