@@ -61,7 +61,27 @@ export class ChannelEvents1764000000002 implements MigrationInterface {
       CREATE INDEX messages_outbound_provider_idx ON messages (channel, provider_message_id) WHERE direction = 'out'`);
 
     await db.query('DROP FUNCTION accept_inbound_message(text, text, text, text, text, text, text, text, jsonb)');
-    await db.query(`
+    await db.query(ACCEPT_INBOUND_MESSAGE_V2);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(
+      'DROP FUNCTION IF EXISTS accept_inbound_message(text, text, text, text, text, text, text, text, jsonb, text, jsonb)',
+    );
+    await db.query('DROP INDEX IF EXISTS messages_outbound_provider_idx');
+    await db.query(
+      'ALTER TABLE messages DROP COLUMN buttons, DROP COLUMN attachment, DROP COLUMN error, DROP COLUMN delivered_via',
+    );
+    await db.query(
+      'ALTER TABLE contact_identities DROP COLUMN last_inbound_at, DROP COLUMN unreachable_at, DROP COLUMN unreachable_reason, DROP COLUMN profile',
+    );
+    await db.query('DROP FUNCTION IF EXISTS accept_inbound_event(text, text, jsonb, jsonb)');
+    await db.query('DROP TABLE IF EXISTS inbound_events');
+  }
+}
+
+/** accept_inbound_message as this migration left it (MergeContacts' down restores it). */
+export const ACCEPT_INBOUND_MESSAGE_V2 = `
       CREATE OR REPLACE FUNCTION accept_inbound_message(
         p_channel text, p_external_user_id text, p_thread_id text, p_provider_message_id text, p_text text,
         p_name text, p_phone text, p_follow_up_topic text, p_trace_context jsonb,
@@ -154,21 +174,4 @@ export class ChannelEvents1764000000002 implements MigrationInterface {
         RETURN QUERY SELECT v_message, v_conversation, v_contact,
           outbox_add(p_follow_up_topic, jsonb_build_object('messageId', v_message), p_trace_context);
       END
-      $$`);
-  }
-
-  async down(db: QueryRunner): Promise<void> {
-    await db.query(
-      'DROP FUNCTION IF EXISTS accept_inbound_message(text, text, text, text, text, text, text, text, jsonb, text, jsonb)',
-    );
-    await db.query('DROP INDEX IF EXISTS messages_outbound_provider_idx');
-    await db.query(
-      'ALTER TABLE messages DROP COLUMN buttons, DROP COLUMN attachment, DROP COLUMN error, DROP COLUMN delivered_via',
-    );
-    await db.query(
-      'ALTER TABLE contact_identities DROP COLUMN last_inbound_at, DROP COLUMN unreachable_at, DROP COLUMN unreachable_reason, DROP COLUMN profile',
-    );
-    await db.query('DROP FUNCTION IF EXISTS accept_inbound_event(text, text, jsonb, jsonb)');
-    await db.query('DROP TABLE IF EXISTS inbound_events');
-  }
-}
+      $$`;

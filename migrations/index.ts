@@ -9,6 +9,7 @@ import { Retention1764000000007 } from './1764000000007-Retention';
 import { Settings1764000000008 } from './1764000000008-Settings';
 import { TriageLearning1764000000009 } from './1764000000009-TriageLearning';
 import { LlmSpend1764000000010 } from './1764000000010-LlmSpend';
+import { MergeContacts1764000000011 } from './1764000000011-MergeContacts';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Settings1764000000008,
   TriageLearning1764000000009,
   LlmSpend1764000000010,
+  MergeContacts1764000000011,
 ];

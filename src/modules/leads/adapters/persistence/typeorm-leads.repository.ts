@@ -421,29 +421,16 @@ export class TypeOrmLeadsRepository {
   }
 
   /**
-   * Inside a transaction: gives the contact the phone (and name) the client typed. When another contact already
-   * has that phone, the two are one person: this contact's identities, conversations and leads move to it.
-   * Returns the id of the contact that holds the phone now.
+   * Gives the contact the phone (and name) the client typed. When another contact already has that phone, the two
+   * are one person and merge into it (the `merge_contacts` rule). Returns the id of the contact that holds the phone.
    */
   async completeContact(contactId: string, phone: string, name: string | null): Promise<string> {
-    const owner = await this.query<Array<{ id: string }>>('SELECT id FROM contacts WHERE phone_e164 = $1', [phone]);
-    const target = owner[0]?.id ?? contactId;
-    if (target !== contactId) {
-      await this.query('UPDATE contact_identities SET contact_id = $2 WHERE contact_id = $1', [contactId, target]);
-      await this.query('UPDATE conversations SET contact_id = $2 WHERE contact_id = $1', [contactId, target]);
-      await this.query('UPDATE leads SET contact_id = $2 WHERE contact_id = $1', [contactId, target]);
-      await this.query(
-        `UPDATE contacts t SET name = COALESCE(t.name, f.name), updated_at = now() FROM contacts f
-         WHERE t.id = $2 AND f.id = $1`,
-        [contactId, target],
-      );
-      await this.query('DELETE FROM contacts WHERE id = $1', [contactId]);
-    }
-    await this.query(
-      `UPDATE contacts SET phone_e164 = $2, name = COALESCE(name, $3), updated_at = now() WHERE id = $1`,
-      [target, phone, name],
-    );
-    return target;
+    const [row] = await this.query<Array<{ id: string }>>('SELECT complete_contact($1, $2, $3) AS id', [
+      contactId,
+      phone,
+      name,
+    ]);
+    return row.id;
   }
 
   /** Inside a transaction: holds until it ends, so two syncs of one lead never run at once. */
