@@ -22,9 +22,10 @@ describe('Redis loses everything: nothing accepted is lost', () => {
   });
 
   it('a message accepted, then FLUSHALL before any worker ran: the relay re-publishes it; one lead, one reply', async () => {
-    const env = testEnv({ REDIS_URL: redis.url, APP_ROLE: 'api' });
+    // One environment for both processes, so the worker gets the pool a worker needs.
+    const env = testEnv({ REDIS_URL: redis.url });
     databaseUrl = env.DATABASE_URL;
-    const api = await startApp(env);
+    const api = await startApp({ ...env, APP_ROLE: 'api' });
     apps.push(api);
     db = await connectDatabase(env.DATABASE_URL);
 
