@@ -10,6 +10,7 @@ import { Settings1764000000008 } from './1764000000008-Settings';
 import { TriageLearning1764000000009 } from './1764000000009-TriageLearning';
 import { LlmSpend1764000000010 } from './1764000000010-LlmSpend';
 import { MergeContacts1764000000011 } from './1764000000011-MergeContacts';
+import { ReplyQueuePerChannel1764000000012 } from './1764000000012-ReplyQueuePerChannel';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TriageLearning1764000000009,
   LlmSpend1764000000010,
   MergeContacts1764000000011,
+  ReplyQueuePerChannel1764000000012,
 ];

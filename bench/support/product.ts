@@ -85,7 +85,9 @@ export class Product {
   }
 
   private spawn(role: string): ChildProcess {
-    return spawn(process.execPath, [MAIN], {
+    // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the service's processes
+    const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    return spawn(process.execPath, [...nodeArgs, MAIN], {
       env: { ...this.env, APP_ROLE: role },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -208,7 +210,7 @@ export async function measure(
       AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.conversation_id = c.id AND o.direction = 'out' AND o.sent_at IS NOT NULL)`);
   const repliesUndelivered = await one(`
     SELECT count(*) AS n FROM messages o WHERE o.direction = 'out' AND o.created_at >= $1 AND o.sent_at IS NULL
-      ${strict ? '' : `AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.topic = 'reply.send' AND d.payload->>'messageId' = o.id::text)`}`);
+      ${strict ? '' : `AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.topic LIKE 'reply.send.%' AND d.payload->>'messageId' = o.id::text)`}`);
   const leads = await db.query<{ id: string; crm_status: string; dead: boolean }>(
     `SELECT l.id, l.crm_status,
             EXISTS (SELECT 1 FROM dead_letters d WHERE d.topic = 'crm.sync' AND d.payload->>'leadId' = l.id::text) AS dead

@@ -505,7 +505,7 @@ describe('admin: profile, scenarios, leads, conversations, integrations', () => 
         status: 'sent',
       });
       const { rows } = await db.query(
-        `SELECT status FROM outbox WHERE topic = 'reply.send' AND payload->>'messageId' = $1`,
+        `SELECT status FROM outbox WHERE topic LIKE 'reply.send.%' AND payload->>'messageId' = $1`,
         [sent.body.messageId],
       );
       expect(rows).toEqual([{ status: 'done' }]);

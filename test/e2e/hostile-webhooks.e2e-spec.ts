@@ -164,7 +164,7 @@ describe('hostile input: messenger webhooks', () => {
     await waitFor(
       async () =>
         (await count(
-          `SELECT count(*) FROM outbox WHERE status = 'pending' AND topic IN ('inbound.process','triage.process','reply.send')`,
+          `SELECT count(*) FROM outbox WHERE status = 'pending' AND (topic IN ('inbound.process','triage.process') OR topic LIKE 'reply.send.%')`,
         )) === 0,
       { what: 'the flow to settle' },
     );

@@ -24,6 +24,7 @@ describe("one chat's rate limit does not hold the other conversations' replies",
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_API_BASE: await fake.start(),
       QUEUE_CONCURRENCY: '1', // one reply at a time in this process: a waiting reply would block all the others
+      TRIAGE_CONCURRENCY: '10',
     });
     running = await startApp(env);
     db = await connectDatabase(env.DATABASE_URL);
@@ -85,12 +86,67 @@ describe("one chat's rate limit does not hold the other conversations' replies",
         const { rows: done } = await db.query(
           `SELECT o.attempts FROM outbox o JOIN messages m ON m.id = (o.payload ->> 'messageId')::uuid
            JOIN conversations c ON c.id = m.conversation_id
-           WHERE o.topic = 'reply.send' AND c.channel = 'telegram' AND o.status = 'done'`,
+           WHERE o.topic = 'reply.send.telegram' AND c.channel = 'telegram' AND o.status = 'done'`,
         );
         return done.length >= questions.length && done;
       },
       { what: 'every Telegram reply job done' },
     );
     expect(rows.map((row) => row.attempts)).toEqual(questions.map(() => 1));
+  });
+
+  it("a burst of Telegram replies over the bot's limit waits in its own queue: a website visitor is answered at once", async () => {
+    const chats = Array.from({ length: 90 }, (_, k) => updates.user(330000000 + k, 'Клиент'));
+    const before = (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE topic = 'reply.send.telegram'`)).rows[0]
+      .n;
+    await Promise.all(
+      chats.map((user) =>
+        request(`${running.url}/webhooks/telegram`, {
+          body: updates.text(user, 'сколько стоит стрижка?'),
+          headers: { 'X-Telegram-Bot-Api-Secret-Token': SECRET },
+        }),
+      ),
+    );
+    // Every reply is written and queued before the visitor writes, so the visitor's reply would queue behind them
+    // if replies shared one queue.
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE topic = 'reply.send.telegram'`)).rows[0].n >=
+        before + chats.length,
+      { what: 'the 90 Telegram replies queued', timeoutMs: 20_000 },
+    );
+    const sentBefore = chats.filter((user) => fake.messagesTo(user.id).length > 0).length;
+
+    const sessionId = webchatId('s');
+    const posted = Date.now();
+    await request(`${running.url}/api/v1/webchat/messages`, {
+      body: { sessionId, clientMessageId: webchatId('m'), text: 'где вы находитесь?' },
+    });
+    await waitFor(
+      async () => {
+        const { body } = await request(`${running.url}/api/v1/webchat/sessions/${sessionId}/messages`);
+        return body.messages.some((m: { from: string }) => m.from === 'bot');
+      },
+      { what: 'the webchat reply' },
+    );
+    expect(Date.now() - posted).toBeLessThan(1500);
+
+    await waitFor(async () => chats.every((user) => fake.messagesTo(user.id).length === 1), {
+      what: 'a reply in every Telegram chat',
+      timeoutMs: 20_000,
+    });
+    expect(sentBefore).toBeLessThan(chats.length); // the visitor did write while Telegram replies were waiting
+    const times = chats.map((user) => fake.messagesTo(user.id)[0].at).sort((a, b) => a - b);
+    // Telegram's ~30 messages a second for the bot: 90 replies take at least two seconds.
+    expect(times[times.length - 1] - times[0]).toBeGreaterThanOrEqual(2000);
+    // ...and the wait costs no tries: each reply went out on its first.
+    const { rows } = await db.query(
+      `SELECT o.attempts FROM outbox o JOIN messages m ON m.id = (o.payload ->> 'messageId')::uuid
+       JOIN conversations c ON c.id = m.conversation_id
+       WHERE o.topic = 'reply.send.telegram' AND c.external_thread_id = ANY($1) AND o.status = 'done'`,
+      [chats.map((user) => String(user.id))],
+    );
+    expect(rows).toHaveLength(chats.length);
+    expect(rows.every((row) => row.attempts === 1)).toBe(true);
   });
 });

@@ -81,7 +81,7 @@ describe('Telegram: updates become replies in the chat and leads', () => {
       async () =>
         (await count(
           `SELECT count(*) FROM outbox WHERE status = 'pending'
-            AND topic IN ('inbound.process', 'inbound.ack', 'triage.process', 'reply.send', 'reply.fallback')`,
+            AND topic IN ('inbound.process', 'inbound.ack', 'triage.process', 'reply.send.telegram', 'reply.fallback')`,
         )) === 0,
       { what: 'channel work done' },
     );

@@ -18,7 +18,7 @@ describe('tracing: one inbound message is one trace', () => {
     await stopTracing();
   });
 
-  it('webhook, triage job, reply.send and crm.sync spans share the trace id', async () => {
+  it('webhook, triage job, reply.send.webchat and crm.sync spans share the trace id', async () => {
     const accepted = await request(`${running.url}/api/v1/webchat/messages`, {
       body: { sessionId: webchatId('s'), clientMessageId: webchatId('m'), text: 'можно на стрижку завтра в 10?' },
     });
@@ -28,7 +28,9 @@ describe('tracing: one inbound message is one trace', () => {
       async () => {
         const finished = exporter.getFinishedSpans();
         const names = new Set(finished.map((s) => s.name));
-        return ['inbound.receive', 'triage.process', 'reply.send', 'crm.sync'].every((n) => names.has(n)) && finished;
+        return (
+          ['inbound.receive', 'triage.process', 'reply.send.webchat', 'crm.sync'].every((n) => names.has(n)) && finished
+        );
       },
       { what: 'the four spans' },
     );
@@ -38,7 +40,9 @@ describe('tracing: one inbound message is one trace', () => {
     expect(receive).toBeDefined();
     const traceId = receive!.spanContext().traceId;
     const inTrace = spans.filter((s) => s.spanContext().traceId === traceId).map((s) => s.name);
-    expect(inTrace).toEqual(expect.arrayContaining(['inbound.receive', 'triage.process', 'reply.send', 'crm.sync']));
+    expect(inTrace).toEqual(
+      expect.arrayContaining(['inbound.receive', 'triage.process', 'reply.send.webchat', 'crm.sync']),
+    );
 
     const triage = spans.find((s) => s.name === 'triage.process' && s.spanContext().traceId === traceId)!;
     expect(triage.attributes).toMatchObject({ 'outbox.topic': 'triage.process', 'outbox.attempt': 1 });

@@ -21,7 +21,7 @@ const fake = new FakeGraph({
 });
 
 /** The topics of one message's way in and out; alerts and visit reminders wait on their own clocks. */
-const FLOW = ['inbound.process', 'triage.process', 'reply.send', 'reply.fallback', 'crm.sync'];
+const FLOW = ['inbound.process', 'triage.process', 'reply.send.instagram', 'reply.fallback', 'crm.sync'];
 
 beforeAll(() => fake.start());
 afterAll(() => fake.stop());

@@ -152,10 +152,10 @@ describe('admin KPIs: GET /api/admin/v1/kpi', () => {
     await deadLetter('crm.sync', 4, F + hours(13));
     await outbox('crm.sync', 'done', 3, F - hours(1)); // finished before the period
     await outbox('crm.sync', 'pending', 2, null); // not finished
-    await outbox('reply.send', 'done', 2, F + hours(12)); // another topic
+    await outbox('reply.send.telegram', 'done', 2, F + hours(12)); // another topic
     // Dead letters of the period: the CRM one above and two replies; one more before the period.
-    await deadLetter('reply.send', 4, F + hours(14));
-    await deadLetter('reply.send', 4, F + hours(15));
+    await deadLetter('reply.send.telegram', 4, F + hours(14));
+    await deadLetter('reply.send.telegram', 4, F + hours(15));
     await deadLetter('crm.sync', 4, F - hours(3));
 
     // Visits: A1 attended, A2 no-show, A5 unmarked (counts as attended), all with a sent reminder; A3 a no-show

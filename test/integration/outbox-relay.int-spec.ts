@@ -20,7 +20,7 @@ describe('the outbox relay sweeps what can be late, and only that', () => {
   beforeAll(async () => {
     running = await startApp(env);
     db = await connectDatabase(env.DATABASE_URL);
-    queue = new Queue('reply.send', { connection: redisConnection(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
+    queue = new Queue('reply.send.webchat', { connection: redisConnection(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
     await running.app.get(OutboxRelay).sweep(); // the first sweep (no marker yet) checks everything: get it done
   });
   afterAll(async () => {
@@ -32,7 +32,7 @@ describe('the outbox relay sweeps what can be late, and only that', () => {
   const row = async (publishedAgo: string, dueIn: string): Promise<string> => {
     const { rows } = await db.query(
       `INSERT INTO outbox (topic, payload, published_at, next_attempt_at)
-       VALUES ('reply.send', '{"messageId": "00000000-0000-0000-0000-000000000000"}',
+       VALUES ('reply.send.webchat', '{"messageId": "00000000-0000-0000-0000-000000000000"}',
                now() - $1::interval, now() + $2::interval) RETURNING id, published_at`,
       [publishedAgo, dueIn],
     );

@@ -57,7 +57,7 @@ function whatsappEnv(overrides: Record<string, string> = {}): EnvironmentVariabl
 }
 
 /** The topics of one message's way in and out; alerts and visit reminders wait on their own clocks. */
-const FLOW = ['inbound.process', 'triage.process', 'reply.send', 'reply.fallback', 'crm.sync'];
+const FLOW = ['inbound.process', 'triage.process', 'reply.send.whatsapp', 'reply.fallback', 'crm.sync'];
 
 beforeAll(() => fake.start());
 afterAll(() => fake.stop());

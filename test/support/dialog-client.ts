@@ -379,7 +379,7 @@ export async function settled(db: Client): Promise<void> {
       (
         await db.query(
           `SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'
-            AND topic IN ('inbound.process', 'inbound.ack', 'triage.process', 'reply.send')`,
+            AND (topic IN ('inbound.process', 'inbound.ack', 'triage.process') OR topic LIKE 'reply.send.%')`,
         )
       ).rows[0].n === 0,
     { timeoutMs: 8000, what: 'message work done' },

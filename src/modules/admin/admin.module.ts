@@ -23,6 +23,11 @@ import { AuditTrail } from './application/audit-trail';
 import { GetKpiReportUseCase } from './application/kpi-report.use-case';
 import { OperationalGauges } from './application/operational-gauges';
 import { OpsMonitor } from './application/ops-monitor';
+import { AuditLog } from './ports/audit-log.port';
+import { KpiQueries } from './ports/kpi-queries.port';
+import { OpsAlertState } from './ports/ops-alert-state.port';
+import { OpsFacts } from './ports/ops-facts.port';
+import { QueueBacklog } from './ports/queue-backlog.port';
 
 /** The REST admin API for the agency that runs this instance. */
 @Module({
@@ -39,16 +44,21 @@ import { OpsMonitor } from './application/ops-monitor';
   providers: [
     AdminAuthGuard,
     AuditLogRepository,
+    { provide: AuditLog, useExisting: AuditLogRepository },
     AuditTrail,
     // Global, so that admin routes of every module are audited; it records only requests AdminAuthGuard let in.
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     KpiRepository,
+    { provide: KpiQueries, useExisting: KpiRepository },
     GetKpiReportUseCase,
     // Operations: the shared-state gauges of GET /metrics, and the monitor that alerts the managers (workers only).
     OpsFactsRepository,
+    { provide: OpsFacts, useExisting: OpsFactsRepository },
     QueueBacklogReader,
+    { provide: QueueBacklog, useExisting: QueueBacklogReader },
     OperationalGauges,
     OpsAlertStateStore,
+    { provide: OpsAlertState, useExisting: OpsAlertStateStore },
     OpsMonitor,
   ],
 })

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { EnvironmentVariables } from '../../config/env.validation';
 import { RedisRateLimiter } from '../../redis/redis-rate-limiter';
-import { LeadsModule } from '../leads';
+import { CHANNELS, LeadsModule } from '../leads';
 import { NotificationsModule } from '../notifications';
 import { OutboxModule } from '../outbox';
 import { WebchatController } from './adapters/http/webchat.controller';
@@ -9,7 +9,7 @@ import { InboundEventRepository } from './adapters/persistence/inbound-event.rep
 import { InboundAckProcessor } from './adapters/queue/inbound-ack.processor';
 import { InboundProcessProcessor } from './adapters/queue/inbound-process.processor';
 import { ReplyFallbackProcessor } from './adapters/queue/reply-fallback.processor';
-import { ReplySendProcessor } from './adapters/queue/reply-send.processor';
+import { replySendProcessors } from './adapters/queue/reply-send.processor';
 import { WebchatMessenger } from './adapters/webchat/webchat.messenger';
 import { WidgetController } from './adapters/widget/widget.controller';
 import { InboundEventIntake } from './application/inbound-event.intake';
@@ -20,6 +20,7 @@ import { SendReplyFallbackUseCase } from './application/send-reply-fallback.use-
 import { SendReplyUseCase } from './application/send-reply.use-case';
 import { CHANNEL_PLUGINS } from './channel-plugins';
 import type { ChannelEventParser } from './ports/channel-event.port';
+import { InboundEventStore } from './ports/inbound-event-store.port';
 import type { Messenger } from './ports/messenger.port';
 
 @Module({})
@@ -35,6 +36,7 @@ export class ChannelsModule {
       providers: [
         RedisRateLimiter,
         InboundEventRepository,
+        { provide: InboundEventStore, useExisting: InboundEventRepository },
         InboundEventIntake,
         ...enabled.flatMap((plugin) => plugin.providers),
         ...messengers,
@@ -55,7 +57,7 @@ export class ChannelsModule {
         SendReplyFallbackUseCase,
         InboundProcessProcessor,
         InboundAckProcessor,
-        ReplySendProcessor,
+        ...replySendProcessors(CHANNELS),
         ReplyFallbackProcessor,
       ],
       exports: [ReceiveInboundMessageUseCase],

@@ -15,6 +15,8 @@ import { ManagerNotifiers } from './application/manager-notifiers';
 import { SendManagerAlertUseCase } from './application/send-manager-alert.use-case';
 import { SendReminderUseCase } from './application/send-reminder.use-case';
 import { VisitReminders } from './application/visit-reminders';
+import { ManagerAlertStore } from './ports/manager-alert-store.port';
+import { ReminderStore } from './ports/reminder-store.port';
 import { SmsSender } from './ports/sms-sender.port';
 
 @Module({
@@ -34,12 +36,14 @@ import { SmsSender } from './ports/sms-sender.port';
         ]),
     },
     ManagerAlertRepository,
+    { provide: ManagerAlertStore, useExisting: ManagerAlertRepository },
     ManagerAlerts,
     SendManagerAlertUseCase,
     AlertSendProcessor,
     // The SMS gateway with credentials: SMS.ru, else SMSC.ru, else none (every SMS fails saying what to set).
     { provide: SmsSender, inject: [EnvironmentVariables], useFactory: smsSenderFor },
     ReminderRepository,
+    { provide: ReminderStore, useExisting: ReminderRepository },
     VisitReminders,
     SendReminderUseCase,
     ReminderSendProcessor,

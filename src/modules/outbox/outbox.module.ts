@@ -8,6 +8,9 @@ import { OutboxRelay } from './adapters/queue/outbox.relay';
 import { DeadLetterDesk } from './application/dead-letter.desk';
 import { OutboxWriter } from './application/outbox.writer';
 import { OUTBOX_TOPICS } from './outbox.topics';
+import { DeadLetterStore } from './ports/dead-letter-store.port';
+import { JobQueue } from './ports/job-queue.port';
+import { OutboxStore } from './ports/outbox-store.port';
 
 @Module({
   imports: [BullModule.registerQueue(...OUTBOX_TOPICS.map((name) => ({ name })))],
@@ -15,6 +18,9 @@ import { OUTBOX_TOPICS } from './outbox.topics';
     OutboxRepository,
     DeadLetterRepository,
     OutboxPublisher,
+    { provide: OutboxStore, useExisting: OutboxRepository },
+    { provide: DeadLetterStore, useExisting: DeadLetterRepository },
+    { provide: JobQueue, useExisting: OutboxPublisher },
     OutboxWriter,
     OutboxJobRunner,
     OutboxRelay,

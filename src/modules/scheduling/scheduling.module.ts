@@ -13,13 +13,17 @@ import { HoldSlotUseCase } from './application/hold-slot.use-case';
 import { PresetSeeder } from './application/preset-seeder';
 import { SchedulingCatalog } from './application/scheduling-catalog';
 import { SchedulingFacade } from './application/scheduling.facade';
+import { AppointmentStore } from './ports/appointment-store.port';
+import { CatalogStore } from './ports/catalog-store.port';
 
 /** Services, staff, working hours, free slots, holds and appointments; admin API under /api/admin/v1. */
 @Module({
   controllers: [ServicesAdminController, StaffAdminController, SlotsAdminController, AppointmentsAdminController],
   providers: [
     CatalogRepository,
+    { provide: CatalogStore, useExisting: CatalogRepository },
     AppointmentsRepository,
+    { provide: AppointmentStore, useExisting: AppointmentsRepository },
     BookableSlots,
     FindFreeSlotsUseCase,
     HoldSlotUseCase,

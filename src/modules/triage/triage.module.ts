@@ -24,7 +24,9 @@ import { RulesIntentClassifier } from './adapters/rules/rules-intent.classifier'
 import { ConversationRunner } from './application/conversation-runner';
 import { ConversationControl } from './application/conversation-control';
 import { TriageMessageUseCase } from './application/triage-message.use-case';
+import { DialogStore } from './ports/dialog-store.port';
 import { IntentClassifier } from './ports/intent-classifier.port';
+import { LlmUsageStore } from './ports/llm-usage-store.port';
 
 @Module({
   controllers: [TriageLearningAdminController],
@@ -36,6 +38,7 @@ import { IntentClassifier } from './ports/intent-classifier.port';
     ModelIntentClassifier,
     LlmRedis,
     LlmUsageRepository,
+    { provide: LlmUsageStore, useExisting: LlmUsageRepository },
     LlmBudget,
     {
       provide: LLM_CHAT,
@@ -70,6 +73,7 @@ import { IntentClassifier } from './ports/intent-classifier.port';
       },
     },
     DialogRepository,
+    { provide: DialogStore, useExisting: DialogRepository },
     ConversationRunner,
     ConversationControl,
     TriageMessageUseCase,

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLogRepository } from '../adapters/persistence/audit-log.repository';
 import type { AuditEntry, AuditFilter, NewAuditEntry } from '../domain/audit-entry';
 import { maskSensitive } from '../domain/audit-masking';
+import { AuditLog } from '../ports/audit-log.port';
 
 /** The record of admin changes: written masked (read-only tokens can read it), listed newest first. */
 @Injectable()
 export class AuditTrail {
-  constructor(private readonly repository: AuditLogRepository) {}
+  constructor(private readonly repository: AuditLog) {}
 
   record(entry: NewAuditEntry): Promise<void> {
     return this.repository.append({

@@ -1,4 +1,5 @@
-import { buildKpiReport, type KpiFacts } from './kpi-report';
+import type { KpiFacts } from '../domain/kpi-facts';
+import { buildKpiReport } from './kpi-report';
 
 const FROM = new Date('2026-03-01T00:00:00Z');
 const TO = new Date('2026-03-08T00:00:00Z');

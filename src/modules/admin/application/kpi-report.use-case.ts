@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
-import { KpiRepository } from '../adapters/persistence/kpi.repository';
+import { KpiQueries } from '../ports/kpi-queries.port';
 import { buildKpiReport, type KpiReport } from './kpi-report';
 
 export const DEFAULT_KPI_PERIOD_MS = 7 * 24 * 3600 * 1000;
@@ -9,7 +9,7 @@ export const DEFAULT_KPI_PERIOD_MS = 7 * 24 * 3600 * 1000;
 @Injectable()
 export class GetKpiReportUseCase {
   constructor(
-    private readonly repository: KpiRepository,
+    private readonly repository: KpiQueries,
     private readonly env: EnvironmentVariables,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { readOperationalGaugesFrom, type OperationalReadings } from '../../../observability/metrics';
-import { OpsFactsRepository } from '../adapters/persistence/ops-facts.repository';
-import { QueueBacklogReader } from '../adapters/queue/queue-backlog.reader';
+import { OpsFacts } from '../ports/ops-facts.port';
+import { QueueBacklog } from '../ports/queue-backlog.port';
 
 /**
  * Feeds the gauges of shared state in GET /metrics (volna_dead_letters, volna_queue_backlog,
@@ -14,8 +14,8 @@ export class OperationalGauges implements OnModuleInit, OnModuleDestroy {
   private stopReading?: () => void;
 
   constructor(
-    private readonly facts: OpsFactsRepository,
-    private readonly queues: QueueBacklogReader,
+    private readonly facts: OpsFacts,
+    private readonly queues: QueueBacklog,
   ) {}
 
   onModuleInit(): void {

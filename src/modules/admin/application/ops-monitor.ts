@@ -5,9 +5,9 @@ import { circuitOpen } from '../../../observability/metrics';
 import { UnitOfWork } from '../../../shared/unit-of-work';
 import { ManagerAlerts } from '../../notifications';
 import { OUTBOX_TOPICS } from '../../outbox';
-import { OpsFactsRepository } from '../adapters/persistence/ops-facts.repository';
-import { QueueBacklogReader } from '../adapters/queue/queue-backlog.reader';
-import { OpsAlertStateStore } from '../adapters/redis/ops-alert-state.store';
+import { OpsAlertState } from '../ports/ops-alert-state.port';
+import { OpsFacts } from '../ports/ops-facts.port';
+import { QueueBacklog } from '../ports/queue-backlog.port';
 import {
   OverSince,
   crmCircuitCondition,
@@ -37,9 +37,9 @@ export class OpsMonitor implements OnApplicationBootstrap, OnModuleDestroy {
   private completed = 0;
 
   constructor(
-    private readonly facts: OpsFactsRepository,
-    private readonly queues: QueueBacklogReader,
-    private readonly state: OpsAlertStateStore,
+    private readonly facts: OpsFacts,
+    private readonly queues: QueueBacklog,
+    private readonly state: OpsAlertState,
     private readonly alerts: ManagerAlerts,
     private readonly uow: UnitOfWork,
     private readonly env: EnvironmentVariables,

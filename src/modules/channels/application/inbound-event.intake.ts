@@ -4,7 +4,7 @@ import { webhookAccepted, webhookRejected } from '../../../observability/metrics
 import { captureTraceContext } from '../../../observability/trace-context';
 import type { Channel } from '../../leads';
 import { OutboxWriter } from '../../outbox';
-import { InboundEventRepository } from '../adapters/persistence/inbound-event.repository';
+import { InboundEventStore } from '../ports/inbound-event-store.port';
 
 /** A webhook call we refuse before storing anything: 401 without valid credentials, 403 with wrong ones. */
 export class WebhookRejectedError extends DomainError {
@@ -23,7 +23,7 @@ export class WebhookRejectedError extends DomainError {
 @Injectable()
 export class InboundEventIntake {
   constructor(
-    private readonly events: InboundEventRepository,
+    private readonly events: InboundEventStore,
     private readonly outbox: OutboxWriter,
   ) {}
 

@@ -11,6 +11,10 @@ export class MessengerRegistry {
     this.byChannel = new Map(messengers.map((messenger) => [messenger.channel, messenger]));
   }
 
+  has(channel: Channel): boolean {
+    return this.byChannel.has(channel);
+  }
+
   for(channel: Channel): Messenger {
     const messenger = this.byChannel.get(channel);
     if (!messenger) throw new PermanentError(`channel ${channel} is not configured`);

@@ -5,8 +5,8 @@ import { captureTraceContext } from '../../../observability/trace-context';
 import { PermanentError } from '../../../shared/domain-error';
 import { LeadsFacade, type Channel } from '../../leads';
 import { OutboxWriter } from '../../outbox';
-import { InboundEventRepository } from '../adapters/persistence/inbound-event.repository';
 import type { ChannelEvent } from '../ports/channel-event.port';
+import { InboundEventStore } from '../ports/inbound-event-store.port';
 import { ChannelEventParsers } from './messenger.registry';
 
 /**
@@ -17,7 +17,7 @@ import { ChannelEventParsers } from './messenger.registry';
 @Injectable()
 export class ProcessInboundEventUseCase {
   constructor(
-    private readonly events: InboundEventRepository,
+    private readonly events: InboundEventStore,
     private readonly parsers: ChannelEventParsers,
     private readonly leads: LeadsFacade,
     private readonly outbox: OutboxWriter,

@@ -34,6 +34,8 @@ export interface SentMessage {
  */
 export abstract class Messenger {
   abstract readonly channel: Channel;
+  /** The provider's limit on sends a second for the whole account, when it has one; the reply queue keeps to it. */
+  readonly sendRatePerSec?: number;
   abstract send(message: OutgoingMessage): Promise<SentMessage>;
   /** Acknowledges an interaction the provider waits on (Telegram callback_query), so the client's button stops spinning. */
   acknowledge?(ackId: string): Promise<void>;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { PersonalDataRepository } from '../adapters/persistence/personal-data.repository';
+import { PersonalDataStore } from '../ports/personal-data-store.port';
 import type { ErasureReport } from '../domain/personal-data';
 
 export type { ErasureReport } from '../domain/personal-data';
@@ -17,7 +17,7 @@ export class EraseContactUseCase {
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly repository: PersonalDataRepository,
+    private readonly repository: PersonalDataStore,
   ) {}
 
   /** Null when there is no such contact. */

@@ -1,41 +1,48 @@
 import { Injectable } from '@nestjs/common';
+import { TransientError } from '../../../shared/domain-error';
 import { normalizePhone } from '../../../shared/phone';
-import {
-  TypeOrmLeadsRepository,
-  type AcceptedRow,
-  type FollowUp,
-} from '../adapters/persistence/typeorm-leads.repository';
 import type { Channel } from '../domain/channel';
-import { statusFor, type LeadAssessment, type LeadForCrm, type LeadStatus, type LeadView } from '../domain/lead';
+import type { FollowUp } from '../domain/follow-up';
+import { refineLead, type LeadAssessment, type LeadForCrm, type LeadView } from '../domain/lead';
 import type { ConversationFilter, ConversationSummary, LeadDetail, LeadFilter } from '../domain/lead-detail';
 import type { ClientMessage, InboundMessage, MessageRecipient, StoredMessage } from '../domain/message';
+import { LeadQueries } from '../ports/lead-queries.port';
+import { LeadStore } from '../ports/lead-store.port';
+import { MessageStore, type AcceptedMessage } from '../ports/message-store.port';
+
+/** A lead changed by others this many times while one message was written to it is a bug, not contention. */
+const LEAD_WRITE_TRIES = 3;
 
 /** What other modules may ask of contacts, conversations, messages and leads. Call inside a unit of work. */
 @Injectable()
 export class LeadsFacade {
-  constructor(private readonly repository: TypeOrmLeadsRepository) {}
+  constructor(
+    private readonly messages: MessageStore,
+    private readonly leads: LeadStore,
+    private readonly queries: LeadQueries,
+  ) {}
 
   /**
    * Stores an inbound message once, together with the outbox row of what must follow it, in one atomic step.
    * A provider's retry of the same message returns the first record and no follow-up.
    */
-  acceptInbound(message: InboundMessage, followUp: FollowUp): Promise<AcceptedRow> {
+  acceptInbound(message: InboundMessage, followUp: FollowUp): Promise<AcceptedMessage> {
     const phone = message.phone ? normalizePhone(message.phone) : null;
-    return this.repository.acceptInbound(message, phone, followUp);
+    return this.messages.acceptInbound(message, phone, followUp);
   }
 
   findMessage(messageId: string): Promise<StoredMessage | null> {
-    return this.repository.findMessage(messageId);
+    return this.messages.findMessage(messageId);
   }
 
   /** A client's (inbound) message with the contact's name and phone; null when there is no such message. */
   findClientMessage(messageId: string): Promise<ClientMessage | null> {
-    return this.repository.findClientMessage(messageId);
+    return this.messages.findClientMessage(messageId);
   }
 
   /** The last `limit` messages the client saw before this one (theirs, and replies sent), oldest first. */
   messagesBefore(message: StoredMessage, limit: number): Promise<StoredMessage[]> {
-    return this.repository.messagesBefore(message, limit);
+    return this.messages.messagesBefore(message, limit);
   }
 
   /** What the client sees of the conversation since a cursor (unset: all of it), and the next cursor. */
@@ -44,25 +51,34 @@ export class LeadsFacade {
     threadId: string,
     since?: string,
   ): Promise<{ messages: StoredMessage[]; cursor: string | null } | null> {
-    return this.repository.visibleMessagesSince(channel, threadId, since);
+    return this.messages.visibleMessagesSince(channel, threadId, since);
   }
 
   /**
    * Records what triage concluded and updates the conversation's lead, with `sync` (the outbox row that brings
    * the CRM up to date) in the same statement.
    */
-  assess(
-    message: StoredMessage,
+  async assess(
+    message: ClientMessage,
     triage: object,
     assessment: LeadAssessment,
     crmProvider: string,
     sync: FollowUp,
   ): Promise<{ leadId: string; followUpId: string }> {
-    return this.repository.upsertLead(message, triage, assessment, statusFor(assessment), crmProvider, sync);
+    // Usually the lead read with the message is still current and this is one statement; when another message of
+    // the conversation changed it meanwhile, it is read again under a row lock.
+    let previous = message.lead;
+    for (let tries = 0; tries < LEAD_WRITE_TRIES; tries++) {
+      const next = refineLead(previous, assessment);
+      const written = await this.leads.writeLead({ message, triage, previous, next, crmProvider, sync });
+      if (written) return written;
+      previous = await this.leads.lockLeadOf(message.conversationId);
+    }
+    throw new TransientError(`the lead of conversation ${message.conversationId} kept changing`);
   }
 
   async saveTriage(messageId: string, triage: object): Promise<void> {
-    await this.repository.saveTriage(messageId, triage);
+    await this.messages.saveTriage(messageId, triage);
   }
 
   /** Stores an outbound message with `send`, the outbox row that delivers it, in one statement. */
@@ -73,17 +89,17 @@ export class LeadsFacade {
     buttons: string[],
     send: FollowUp,
   ): Promise<{ messageId: string; followUpId: string }> {
-    return this.repository.insertOutbound(conversationId, channel, text, buttons, send);
+    return this.messages.insertOutbound(conversationId, channel, text, buttons, send);
   }
 
   /** `via`: how it went out when not as a plain message in its channel (template, sms). */
   /** Returns the seconds from the client's first message when this is the conversation's first reply. */
   markSent(messageId: string, providerMessageId: string | null, via: string | null = null): Promise<number | null> {
-    return this.repository.markSent(messageId, providerMessageId, via);
+    return this.messages.markSent(messageId, providerMessageId, via);
   }
 
   markFailed(messageId: string, error: string): Promise<void> {
-    return this.repository.markFailed(messageId, error);
+    return this.messages.markFailed(messageId, error);
   }
 
   /** Applies a provider's delivery report; returns our message id when the report made it fail. */
@@ -93,15 +109,11 @@ export class LeadsFacade {
     status: 'sent' | 'delivered' | 'read' | 'failed',
     error: string | null,
   ): Promise<string | null> {
-    return this.repository.applyDeliveryStatus(channel, providerMessageId, status, error);
-  }
-
-  setLeadStatus(leadId: string, status: LeadStatus): Promise<void> {
-    return this.repository.setLeadStatus(leadId, status);
+    return this.messages.applyDeliveryStatus(channel, providerMessageId, status, error);
   }
 
   contactOf(contactId: string): Promise<{ id: string; name: string | null; phone: string | null } | null> {
-    return this.repository.contact(contactId);
+    return this.messages.contact(contactId);
   }
 
   /**
@@ -111,34 +123,34 @@ export class LeadsFacade {
   completeContact(contactId: string, details: { phone: string; name?: string }): Promise<string> {
     const phone = normalizePhone(details.phone);
     if (!phone) return Promise.resolve(contactId);
-    return this.repository.completeContact(contactId, phone, details.name?.trim() || null);
+    return this.messages.completeContact(contactId, phone, details.name?.trim() || null);
   }
 
   /** An outbound message and the client it goes to in its channel; null when there is no such message. */
   outboundWithRecipient(
     messageId: string,
   ): Promise<{ message: StoredMessage; recipient: MessageRecipient | null } | null> {
-    return this.repository.outboundWithRecipient(messageId);
+    return this.messages.outboundWithRecipient(messageId);
   }
 
   recipientOf(messageId: string): Promise<MessageRecipient | null> {
-    return this.repository.recipientOf(messageId);
+    return this.messages.recipientOf(messageId);
   }
 
   /** The client blocked us or closed their messages in this channel: no more sending there until they write. */
   markUnreachable(channel: Channel, externalUserId: string, reason: string): Promise<void> {
-    return this.repository.markUnreachable(channel, externalUserId, reason);
+    return this.messages.markUnreachable(channel, externalUserId, reason);
   }
 
   leadForCrm(leadId: string): Promise<LeadForCrm | null> {
-    return this.repository.leadForCrm(leadId);
+    return this.leads.leadForCrm(leadId);
   }
 
   markCrmDelivered(
     leadId: string,
     delivery: { provider: string; externalId: string; refs: Record<string, string>; attempts: number },
   ): Promise<void> {
-    return this.repository.markCrmDelivered(leadId, delivery);
+    return this.leads.markCrmDelivered(leadId, delivery);
   }
 
   /**
@@ -146,29 +158,29 @@ export class LeadsFacade {
    * file it twice: the second waits for the first's transaction and then sees its CRM id.
    */
   lockForCrmSync(leadId: string): Promise<void> {
-    return this.repository.lockForCrmSync(leadId);
+    return this.leads.lockForCrmSync(leadId);
   }
 
   saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
-    return this.repository.saveCrmRefs(leadId, refs);
+    return this.leads.saveCrmRefs(leadId, refs);
   }
 
   markCrmFailed(leadId: string, attempts: number): Promise<void> {
-    return this.repository.markCrmFailed(leadId, attempts);
+    return this.leads.markCrmFailed(leadId, attempts);
   }
 
   /** Leads matching the filter, newest first. */
   findLeads(filter: LeadFilter, limit: number, offset: number): Promise<{ items: LeadView[]; total: number }> {
-    return this.repository.findLeads(filter, limit, offset);
+    return this.queries.findLeads(filter, limit, offset);
   }
 
   /** Everything about one lead an admin needs to follow it up; null when there is no such lead. */
   leadDetail(leadId: string): Promise<LeadDetail | null> {
-    return this.repository.leadDetail(leadId);
+    return this.queries.leadDetail(leadId);
   }
 
   conversation(conversationId: string): Promise<{ id: string; channel: Channel; contactId: string } | null> {
-    return this.repository.conversation(conversationId);
+    return this.messages.conversation(conversationId);
   }
 
   /** Conversations with their client, the most recently active first. */
@@ -177,11 +189,11 @@ export class LeadsFacade {
     limit: number,
     offset: number,
   ): Promise<{ items: ConversationSummary[]; total: number }> {
-    return this.repository.listConversations(filter, limit, offset);
+    return this.queries.listConversations(filter, limit, offset);
   }
 
-  /** A reply a manager wrote, queued for its channel like the bot's; add its 'reply.send' in the same transaction. */
+  /** A reply a manager wrote, queued for its channel like the bot's; add its reply.send job in the same transaction. */
   addManagerReply(conversationId: string, channel: Channel, text: string): Promise<string> {
-    return this.repository.insertOutboundBy(conversationId, channel, text, 'manager');
+    return this.messages.insertOutboundBy(conversationId, channel, text, 'manager');
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
-import { PersonalDataRepository } from '../adapters/persistence/personal-data.repository';
+import { PersonalDataStore } from '../ports/personal-data-store.port';
 import { retentionCutoffs } from '../domain/personal-data';
 
 const BATCH = 1000;
@@ -24,7 +24,7 @@ export class PersonalDataRetention implements OnApplicationBootstrap, OnApplicat
   private stopping = false;
 
   constructor(
-    private readonly repository: PersonalDataRepository,
+    private readonly repository: PersonalDataStore,
     private readonly env: EnvironmentVariables,
   ) {}
 

@@ -9,6 +9,22 @@ export interface LeadAssessment {
   urgency: 'hot' | 'cold';
   escalate: boolean;
   details: Record<string, string>;
+  /** What the conversation did with the request (a visit booked or cancelled), when it did something. */
+  status?: LeadStatus;
+}
+
+/** The part of a lead that each client message refines. */
+export interface LeadState {
+  intent: string;
+  urgency: 'hot' | 'cold';
+  escalate: boolean;
+  status: LeadStatus;
+  details: Record<string, string>;
+}
+
+/** A conversation's lead as it stands. */
+export interface CurrentLead extends LeadState {
+  id: string;
 }
 
 export interface LeadView {
@@ -40,7 +56,27 @@ export interface LeadForCrm {
   crmDeliveredAt: Date | null;
 }
 
-/** A message that needs a human makes the whole lead escalated. */
-export function statusFor(assessment: LeadAssessment): LeadStatus {
-  return assessment.escalate ? 'escalated' : 'new';
+/**
+ * One lead per conversation, refined by each client message:
+ * - a real intent replaces a vague one ('other'), a vague one never replaces a real one;
+ * - hot wins over cold, and an escalation sticks: once a person is needed, the lead says so;
+ * - what the conversation did (booked, cancelled) sets the status; otherwise an escalation makes it escalated,
+ *   a booked or cancelled visit stays so, and anything else is new;
+ * - details accumulate, a later value of the same detail replacing the earlier one.
+ */
+export function refineLead(previous: LeadState | null, assessment: LeadAssessment): LeadState {
+  const escalate = Boolean(previous?.escalate) || assessment.escalate;
+  return {
+    intent: previous && assessment.intent === VAGUE_INTENT ? previous.intent : assessment.intent,
+    urgency: previous?.urgency === 'hot' || assessment.urgency === 'hot' ? 'hot' : 'cold',
+    escalate,
+    status: assessment.status ?? (escalate ? 'escalated' : (settledStatus(previous) ?? 'new')),
+    details: { ...previous?.details, ...assessment.details },
+  };
+}
+
+const VAGUE_INTENT = 'other';
+
+function settledStatus(lead: LeadState | null): LeadStatus | null {
+  return lead && (lead.status === 'booked' || lead.status === 'cancelled') ? lead.status : null;
 }

@@ -1,3 +1,4 @@
+import type { CurrentLead } from './lead';
 import type { Channel } from './channel';
 
 export type MessageDirection = 'in' | 'out';
@@ -54,6 +55,8 @@ export interface StoredMessage {
 /** A client's message with what we know of the client: triage decides with both. */
 export interface ClientMessage extends StoredMessage {
   contact: { name: string | null; phone: string | null };
+  /** The conversation's lead as it stood when the message was read; null before the first one. */
+  lead: CurrentLead | null;
 }
 
 /** The client behind an outbound message, as its channel knows them. */

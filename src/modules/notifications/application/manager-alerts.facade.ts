@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { OutboxWriter } from '../../outbox';
-import { ManagerAlertRepository } from '../adapters/persistence/manager-alert.repository';
 import type { RaisedAlert } from '../domain/manager-alert';
+import { ManagerAlertStore } from '../ports/manager-alert-store.port';
 
 /**
  * Raises an alert for the managers in the caller's transaction. The first alert of a kind opens a group and
@@ -11,7 +11,7 @@ import type { RaisedAlert } from '../domain/manager-alert';
 @Injectable()
 export class ManagerAlerts {
   constructor(
-    private readonly repository: ManagerAlertRepository,
+    private readonly repository: ManagerAlertStore,
     private readonly outbox: OutboxWriter,
     private readonly env: EnvironmentVariables,
   ) {}

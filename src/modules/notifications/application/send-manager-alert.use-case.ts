@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ManagerAlertRepository } from '../adapters/persistence/manager-alert.repository';
 import { renderAlert } from '../domain/manager-alert';
+import { ManagerAlertStore } from '../ports/manager-alert-store.port';
 import { ManagerNotifiers } from './manager-notifiers';
 
 /** Sends a gathered alert once through every configured way; a failure retries the whole message. */
 @Injectable()
 export class SendManagerAlertUseCase {
   constructor(
-    private readonly repository: ManagerAlertRepository,
+    private readonly repository: ManagerAlertStore,
     private readonly notifiers: ManagerNotifiers,
   ) {}
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { LeadsFacade, type Channel } from '../../leads';
-import { OutboxWriter } from '../../outbox';
-import { ReminderRepository } from '../adapters/persistence/reminder.repository';
+import { OutboxWriter, replyTopic } from '../../outbox';
 import { visitMomentRu } from '../domain/reminder-schedule';
+import { ReminderStore } from '../ports/reminder-store.port';
 
 /** What the client can answer a reminder with; the dialog understands these labels. */
 export const REMINDER_BUTTONS = ['Подтверждаю', 'Перенести', 'Отменить'];
@@ -16,7 +16,7 @@ export const REMINDER_BUTTONS = ['Подтверждаю', 'Перенести',
 @Injectable()
 export class SendReminderUseCase {
   constructor(
-    private readonly reminders: ReminderRepository,
+    private readonly reminders: ReminderStore,
     private readonly leads: LeadsFacade,
     private readonly outbox: OutboxWriter,
     private readonly env: EnvironmentVariables,
@@ -27,14 +27,16 @@ export class SendReminderUseCase {
     if (!reminder) return;
     const moment = visitMomentRu(reminder.visitStartsAt, new Date(), this.env.TZ_BUSINESS);
     const text = `Напоминаем: ${moment} вас ждут — ${reminder.serviceName}. Всё в силе?`;
+    const channel = reminder.channel as Channel;
+    const send = replyTopic(channel);
     const reply = await this.leads.addOutbound(
       reminder.conversationId,
-      reminder.channel as Channel,
+      channel,
       text,
       REMINDER_BUTTONS,
-      this.outbox.followUp('reply.send'),
+      this.outbox.followUp(send),
     );
-    this.outbox.publishCommitted(reply.followUpId, 'reply.send');
+    this.outbox.publishCommitted(reply.followUpId, send);
     await this.reminders.markSent(reminder.id);
   }
 }

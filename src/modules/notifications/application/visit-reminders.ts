@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { OutboxWriter } from '../../outbox';
-import { ReminderRepository, type ReminderRow } from '../adapters/persistence/reminder.repository';
+import type { ReminderRow } from '../domain/reminder';
 import { planReminders } from '../domain/reminder-schedule';
+import { ReminderStore } from '../ports/reminder-store.port';
 
 export interface Visit {
   appointmentId: string;
@@ -21,7 +22,7 @@ export interface Visit {
 @Injectable()
 export class VisitReminders {
   constructor(
-    private readonly reminders: ReminderRepository,
+    private readonly reminders: ReminderStore,
     private readonly outbox: OutboxWriter,
     private readonly env: EnvironmentVariables,
   ) {}

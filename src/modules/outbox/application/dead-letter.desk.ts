@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { DeadLetterRepository } from '../adapters/persistence/dead-letter.repository';
 import type { DeadLetter, DeadLetterFilter } from '../domain/dead-letter';
 import { DeadLetterDiscardedError, DeadLetterNotFoundError } from '../domain/outbox.errors';
 import type { OutboxPayloads, OutboxTopic } from '../outbox.topics';
+import { DeadLetterStore } from '../ports/dead-letter-store.port';
 import { OutboxWriter } from './outbox.writer';
 
 const REPLAY_BATCH = 100;
@@ -16,7 +16,7 @@ const REPLAY_BATCH = 100;
 @Injectable()
 export class DeadLetterDesk {
   constructor(
-    private readonly repository: DeadLetterRepository,
+    private readonly repository: DeadLetterStore,
     private readonly outbox: OutboxWriter,
     private readonly uow: UnitOfWork,
   ) {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { captureTraceContext } from '../../../observability/trace-context';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { OutboxRepository } from '../adapters/persistence/outbox.repository';
-import { OutboxPublisher } from '../adapters/queue/outbox.publisher';
 import type { OutboxPayloads, OutboxTopic } from '../outbox.topics';
+import { JobQueue } from '../ports/job-queue.port';
+import { OutboxStore } from '../ports/outbox-store.port';
 
 /**
  * Records a side effect as an outbox row in the caller's transaction; once that transaction commits the row
@@ -12,8 +12,8 @@ import type { OutboxPayloads, OutboxTopic } from '../outbox.topics';
 @Injectable()
 export class OutboxWriter {
   constructor(
-    private readonly repository: OutboxRepository,
-    private readonly publisher: OutboxPublisher,
+    private readonly repository: OutboxStore,
+    private readonly publisher: JobQueue,
     private readonly uow: UnitOfWork,
   ) {}
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { AppointmentsRepository } from '../adapters/persistence/appointments.repository';
 import type { Appointment } from '../domain/appointment';
 import { SchedulingInvalidError, SlotTakenError } from '../domain/scheduling.errors';
+import { AppointmentStore } from '../ports/appointment-store.port';
 import { BookableSlots } from './bookable-slots';
 
 export interface BookRequest {
@@ -27,7 +27,7 @@ export interface BookRequest {
 export class BookAppointmentUseCase {
   constructor(
     private readonly slots: BookableSlots,
-    private readonly appointments: AppointmentsRepository,
+    private readonly appointments: AppointmentStore,
     private readonly uow: UnitOfWork,
   ) {}
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
-import { CatalogRepository } from '../adapters/persistence/catalog.repository';
 import type { Service, Staff } from '../domain/catalog';
 import { withinWorkingHours } from '../domain/free-slots';
 import { SchedulingInvalidError, SchedulingNotFoundError, SlotUnavailableError } from '../domain/scheduling.errors';
 import { addMinutes, type TimeRange } from '../domain/time-range';
+import { CatalogStore } from '../ports/catalog-store.port';
 
 export interface CheckedSlot {
   service: Service;
@@ -20,7 +20,7 @@ export interface CheckedSlot {
 @Injectable()
 export class BookableSlots {
   constructor(
-    private readonly catalog: CatalogRepository,
+    private readonly catalog: CatalogStore,
     private readonly env: EnvironmentVariables,
   ) {}
 

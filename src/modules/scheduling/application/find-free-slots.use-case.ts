@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
-import { AppointmentsRepository } from '../adapters/persistence/appointments.repository';
-import { CatalogRepository } from '../adapters/persistence/catalog.repository';
 import { findFreeSlots, type StaffAvailability } from '../domain/free-slots';
 import { SchedulingInvalidError, SchedulingNotFoundError } from '../domain/scheduling.errors';
 import { addMinutes } from '../domain/time-range';
+import { AppointmentStore } from '../ports/appointment-store.port';
+import { CatalogStore } from '../ports/catalog-store.port';
 
 /** The longest wanted interval searched at once: bounds the work of one search. */
 export const MAX_SEARCH_DAYS = 62;
@@ -35,8 +35,8 @@ export interface OfferableSlot {
 @Injectable()
 export class FindFreeSlotsUseCase {
   constructor(
-    private readonly catalog: CatalogRepository,
-    private readonly appointments: AppointmentsRepository,
+    private readonly catalog: CatalogStore,
+    private readonly appointments: AppointmentStore,
     private readonly env: EnvironmentVariables,
   ) {}
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { AppointmentsRepository } from '../adapters/persistence/appointments.repository';
 import type { SlotHold } from '../domain/appointment';
 import { SlotTakenError } from '../domain/scheduling.errors';
+import { AppointmentStore } from '../ports/appointment-store.port';
 import { BookableSlots } from './bookable-slots';
 
 export interface HoldRequest {
@@ -23,7 +23,7 @@ export interface HoldRequest {
 export class HoldSlotUseCase {
   constructor(
     private readonly slots: BookableSlots,
-    private readonly appointments: AppointmentsRepository,
+    private readonly appointments: AppointmentStore,
     private readonly uow: UnitOfWork,
     private readonly env: EnvironmentVariables,
   ) {}

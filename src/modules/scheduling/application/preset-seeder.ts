@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { CatalogRepository } from '../adapters/persistence/catalog.repository';
 import { SCHEDULING_PRESETS, type SchedulingPreset } from '../domain/scheduling-presets';
+import { CatalogStore } from '../ports/catalog-store.port';
 
 /**
  * A fresh instance can book out of the box: on start, when SCHEDULING_SEED_PRESET is on and there are no
@@ -14,7 +14,7 @@ export class PresetSeeder implements OnApplicationBootstrap {
   private readonly logger = new Logger(PresetSeeder.name);
 
   constructor(
-    private readonly catalog: CatalogRepository,
+    private readonly catalog: CatalogStore,
     private readonly uow: UnitOfWork,
     private readonly env: EnvironmentVariables,
   ) {}

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { CatalogRepository } from '../adapters/persistence/catalog.repository';
 import type { NewService, NewStaff, Service, Staff } from '../domain/catalog';
 import { SchedulingInvalidError, SchedulingNotFoundError } from '../domain/scheduling.errors';
 import { rankByName } from '../domain/service-name-match';
 import { weeklyPatternProblems } from '../domain/weekly-hours';
+import { CatalogStore } from '../ports/catalog-store.port';
 
 /** Services and staff: what the admin API edits and what the bot looks services up in. */
 @Injectable()
 export class SchedulingCatalog {
   constructor(
-    private readonly repository: CatalogRepository,
+    private readonly repository: CatalogStore,
     private readonly uow: UnitOfWork,
     private readonly env: EnvironmentVariables,
   ) {}

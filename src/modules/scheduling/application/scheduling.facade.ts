@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../../../shared/unit-of-work';
-import { AppointmentsRepository, type AppointmentFilter } from '../adapters/persistence/appointments.repository';
-import type { Appointment } from '../domain/appointment';
+import type { Appointment, AppointmentFilter } from '../domain/appointment';
 import type { Service } from '../domain/catalog';
 import type { WeeklyInterval } from '../domain/weekly-hours';
 import { SchedulingNotFoundError } from '../domain/scheduling.errors';
+import { AppointmentStore } from '../ports/appointment-store.port';
 import { BookAppointmentUseCase, type BookRequest } from './book-appointment.use-case';
 import { ChangeAppointmentUseCase, type RescheduleOptions } from './change-appointment.use-case';
 import { FindFreeSlotsUseCase, type FreeSlotQuery, type OfferableSlot } from './find-free-slots.use-case';
@@ -31,7 +31,7 @@ export class SchedulingFacade {
     private readonly booking: BookAppointmentUseCase,
     private readonly changes: ChangeAppointmentUseCase,
     private readonly catalog: SchedulingCatalog,
-    private readonly appointments: AppointmentsRepository,
+    private readonly appointments: AppointmentStore,
     private readonly uow: UnitOfWork,
   ) {}
 

@@ -1,3 +1,5 @@
+import type { TimeRange } from './time-range';
+
 export const APPOINTMENT_STATUSES = ['booked', 'cancelled', 'completed', 'no_show'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
@@ -27,4 +29,25 @@ export interface SlotHold {
   readonly startsAt: Date;
   readonly endsAt: Date;
   readonly expiresAt: Date;
+}
+
+export interface NewAppointment {
+  serviceId: string;
+  staffId: string;
+  range: TimeRange;
+  contactId: string | null;
+  conversationId: string | null;
+  leadId: string | null;
+  note: string | null;
+}
+
+/** Which appointments to list; every field given narrows the list. */
+export interface AppointmentFilter {
+  /** Appointments ending after this. */
+  from?: Date;
+  /** Appointments starting before this. */
+  to?: Date;
+  staffId?: string;
+  contactId?: string;
+  status?: AppointmentStatus;
 }

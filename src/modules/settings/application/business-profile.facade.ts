@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
-import { SettingsRepository } from '../adapters/persistence/settings.repository';
 import { effectiveProfile, profileProblems, type Profile, type ProfileFields } from '../domain/business-profile';
 import { SettingsInvalidError } from '../domain/settings.errors';
+import { SettingsStore } from '../ports/settings-store.port';
 
 /**
  * The business the bot speaks for: name, address, phone, hours, time zone, preset, website. Until the agency saves
@@ -11,7 +11,7 @@ import { SettingsInvalidError } from '../domain/settings.errors';
 @Injectable()
 export class BusinessProfile {
   constructor(
-    private readonly repository: SettingsRepository,
+    private readonly repository: SettingsStore,
     private readonly env: EnvironmentVariables,
   ) {}
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
-import { SettingsRepository } from '../adapters/persistence/settings.repository';
 import {
   effectiveScenario,
   renderScenario,
@@ -11,13 +10,14 @@ import {
 } from '../domain/scenario';
 import { isScenarioIntent, SCENARIO_INTENTS, type ScenarioIntent } from '../domain/scenario-intents';
 import { SettingsInvalidError } from '../domain/settings.errors';
+import { SettingsStore } from '../ports/settings-store.port';
 import { BusinessProfile } from './business-profile.facade';
 
 /** How the bot handles each intent: auto-reply on or off, the reply's wording, what to collect, when to escalate. */
 @Injectable()
 export class Scenarios {
   constructor(
-    private readonly repository: SettingsRepository,
+    private readonly repository: SettingsStore,
     private readonly profile: BusinessProfile,
     private readonly env: EnvironmentVariables,
   ) {}

@@ -17,6 +17,9 @@ export interface ProfileFields {
   website: string | null;
 }
 
+/** The profile as the agency saved it, and when. */
+export type SavedProfile = ProfileFields & { updatedAt: Date };
+
 /** The profile in effect: what the agency saved, the instance's environment where it saved nothing. */
 export interface Profile extends Omit<ProfileFields, 'timeZone' | 'preset'> {
   timeZone: string;

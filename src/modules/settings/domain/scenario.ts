@@ -19,6 +19,9 @@ export interface ScenarioSettings {
   escalate: boolean;
 }
 
+/** The settings the agency saved for an intent, and when. */
+export type SavedScenario = ScenarioSettings & { intent: ScenarioIntent; updatedAt: Date };
+
 /**
  * Where the reply template in effect comes from:
  * - `preset`: the reply of the preset the bot runs with (BUSINESS_PRESET), which the bot says on its own;

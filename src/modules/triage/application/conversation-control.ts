@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DialogRepository } from '../adapters/persistence/dialog.repository';
+import { DialogStore } from '../ports/dialog-store.port';
 
 /** What managers do with conversations the bot handed to a person. */
 @Injectable()
 export class ConversationControl {
-  constructor(private readonly dialogs: DialogRepository) {}
+  constructor(private readonly dialogs: DialogStore) {}
 
   /** The bot answers this conversation again. False when it was not handed off. */
   release(conversationId: string): Promise<boolean> {

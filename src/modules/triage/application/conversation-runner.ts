@@ -6,7 +6,6 @@ import { LeadsFacade, type ClientMessage, type StoredMessage } from '../../leads
 import { ManagerAlerts, REMINDER_BUTTONS, VisitReminders } from '../../notifications';
 import { readWantedTime, SchedulingFacade, SlotTakenError, type Service } from '../../scheduling';
 import { BusinessProfile, describeHours } from '../../settings';
-import { DialogRepository } from '../adapters/persistence/dialog.repository';
 import { converse, type Effect, type Need, type Outcome } from '../domain/conversation/booking-flow';
 import type { ConversationFacts, DayHours, SlotFact, WantedReading } from '../domain/conversation/conversation-facts';
 import { pastDayNamed } from '../domain/conversation/past-day';
@@ -14,6 +13,7 @@ import { dailySpans, openingState } from '../domain/conversation/opening-hours';
 import { russianServiceWords, russianTimeWords } from '../domain/conversation/service-words';
 import type { Dialog } from '../domain/dialog-state';
 import type { TriageResult } from '../domain/triage-result';
+import { DialogStore } from '../ports/dialog-store.port';
 
 type Contact = ConversationFacts['contact'];
 
@@ -31,7 +31,7 @@ export class ConversationRunner {
     private readonly scheduling: SchedulingFacade,
     private readonly reminders: VisitReminders,
     private readonly leads: LeadsFacade,
-    private readonly dialogs: DialogRepository,
+    private readonly dialogs: DialogStore,
     private readonly alerts: ManagerAlerts,
     private readonly profile: BusinessProfile,
     private readonly env: EnvironmentVariables,

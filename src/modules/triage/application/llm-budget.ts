@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { UnitOfWork } from '../../../shared/unit-of-work';
 import { ManagerAlerts } from '../../notifications';
-import { LlmUsageRepository } from '../adapters/persistence/llm-usage.repository';
 import { costRub, localDay, type LlmPrices } from '../domain/llm-spend';
 import { LlmBudgetGate, LlmSpendMeter, type LlmCallUsage } from '../ports/llm-spend.port';
+import { LlmUsageStore } from '../ports/llm-usage-store.port';
 
 /** How stale this process's view of the day's spend may be: other processes spend too. */
 const SPEND_REFRESH_MS = 5_000;
@@ -21,7 +21,7 @@ export class LlmBudget implements LlmSpendMeter, LlmBudgetGate {
   private known: { day: string; cost: number; at: number } | null = null;
 
   constructor(
-    private readonly usage: LlmUsageRepository,
+    private readonly usage: LlmUsageStore,
     private readonly alerts: ManagerAlerts,
     private readonly uow: UnitOfWork,
     private readonly env: EnvironmentVariables,

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { PermanentError } from '../../../shared/domain-error';
 import { LeadsFacade, type ClientMessage, type StoredMessage } from '../../leads';
-import { OutboxWriter } from '../../outbox';
+import { OutboxWriter, replyTopic } from '../../outbox';
 import { Scenarios } from '../../settings';
-import { DialogRepository } from '../adapters/persistence/dialog.repository';
+import { DialogStore } from '../ports/dialog-store.port';
 import type { Outcome } from '../domain/conversation/booking-flow';
 import type { Dialog, DialogState } from '../domain/dialog-state';
 import type { TriageResult } from '../domain/triage-result';
@@ -38,7 +38,7 @@ export class TriageMessageUseCase {
   constructor(
     private readonly leads: LeadsFacade,
     private readonly classifier: IntentClassifier,
-    private readonly dialogs: DialogRepository,
+    private readonly dialogs: DialogStore,
     private readonly conversation: ConversationRunner,
     private readonly outbox: OutboxWriter,
     private readonly env: EnvironmentVariables,
@@ -64,7 +64,7 @@ export class TriageMessageUseCase {
 
     const answer = dialog.handedOff ? null : await this.answer(message, dialog, triage);
     const handedOff = Boolean(answer?.effects.some((e) => e.kind === 'hand-off'));
-    const { leadId, followUpId } = await this.leads.assess(
+    const { followUpId } = await this.leads.assess(
       { ...message, contactId: answer?.contactId ?? message.contactId },
       triage,
       {
@@ -72,21 +72,21 @@ export class TriageMessageUseCase {
         urgency: triage.urgency,
         escalate: handedOff || Boolean(answer?.flagged) || (dialog.handedOff && triage.escalate),
         details: { ...triage.slots, ...answer?.details },
+        status: answer?.leadStatus,
       },
       this.env.CRM_PROVIDER,
       this.outbox.followUp('crm.sync'),
     );
     this.outbox.publishCommitted(followUpId, 'crm.sync');
-    if (answer?.leadStatus) await this.leads.setLeadStatus(leadId, answer.leadStatus);
     if (answer && answer.text) {
       const reply = await this.leads.addOutbound(
         message.conversationId,
         message.channel,
         answer.text,
         answer.buttons,
-        this.outbox.followUp('reply.send'),
+        this.outbox.followUp(replyTopic(message.channel)),
       );
-      this.outbox.publishCommitted(reply.followUpId, 'reply.send');
+      this.outbox.publishCommitted(reply.followUpId, replyTopic(message.channel));
     }
   }
 

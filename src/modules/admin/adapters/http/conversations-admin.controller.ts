@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse } from '@nestjs/swagger';
 import { LeadsFacade } from '../../../leads';
-import { OutboxWriter } from '../../../outbox';
+import { OutboxWriter, replyTopic } from '../../../outbox';
 import { ConversationControl } from '../../../triage';
 import { AdminApi } from '../../../../http/admin-api.decorator';
 import { AuditBefore } from '../../../../http/audit-context';
@@ -74,7 +74,7 @@ export class ConversationsAdminController {
       const conversation = await this.leads.conversation(params.conversationId);
       if (!conversation) return null;
       const id = await this.leads.addManagerReply(conversation.id, conversation.channel, body.text);
-      await this.outbox.add('reply.send', { messageId: id });
+      await this.outbox.add(replyTopic(conversation.channel), { messageId: id });
       return id;
     });
     if (!messageId) throw new NotFoundException(`Conversation ${params.conversationId} not found.`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { AuditEntry, AuditFilter, NewAuditEntry } from '../../domain/audit-entry';
+import type { AuditLog } from '../../ports/audit-log.port';
 
 /** A before/after larger than this is stored as a note of its size: the log records changes, not bulk data. */
 const MAX_JSON_BYTES = 256 * 1024;
@@ -19,10 +20,9 @@ interface AuditRow {
 }
 
 @Injectable()
-export class AuditLogRepository {
+export class AuditLogRepository implements AuditLog {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
-  /** Joins the current transaction when there is one. */
   async append(entry: NewAuditEntry): Promise<void> {
     await this.uow.manager().query(
       `INSERT INTO audit_log (token_name, method, route, params, body, before, after, status)
@@ -40,7 +40,6 @@ export class AuditLogRepository {
     );
   }
 
-  /** Newest first. */
   async list(filter: AuditFilter): Promise<AuditEntry[]> {
     const rows = (await this.uow.manager().query(
       `SELECT id::text AS id, at, token_name, method, route, params, body, before, after, status

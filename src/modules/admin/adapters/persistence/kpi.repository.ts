@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { UNANSWERED_AFTER_MINUTES, type KpiFacts } from '../../application/kpi-report';
+import { UNANSWERED_AFTER_MINUTES } from '../../application/kpi-report';
+import type { KpiFacts } from '../../domain/kpi-facts';
+import type { KpiQueries } from '../../ports/kpi-queries.port';
 
 /**
  * A reporting read model: KPIs are counted straight from the stored facts of several modules (messages, dialogs,
@@ -105,10 +107,9 @@ const LLM_SQL = `
   ORDER BY day, provider, model`;
 
 @Injectable()
-export class KpiRepository {
+export class KpiRepository implements KpiQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** `zone`: the business's time zone, whose calendar days LLM spend is counted by. */
   facts(from: Date, to: Date, zone: string): Promise<KpiFacts> {
     return this.dataSource.transaction('REPEATABLE READ', async (db) => {
       await db.query('SET TRANSACTION READ ONLY');

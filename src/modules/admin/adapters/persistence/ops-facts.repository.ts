@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
+import type { OpsFacts } from '../../ports/ops-facts.port';
 
 /**
- * The operational read model: what the outbox and its dead letters say right now. Read from Postgres, so every
- * process (api or worker, however many) sees the same figures. Like the KPIs, it reads the outbox module's tables
- * directly: a report, never a write.
+ * OpsFacts read from Postgres, so every process sees the same figures. Like the KPIs, it reads the outbox module's
+ * tables directly: a report, never a write.
  */
 @Injectable()
-export class OpsFactsRepository {
+export class OpsFactsRepository implements OpsFacts {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   private async scalar(sql: string, params: unknown[] = []): Promise<number> {
@@ -15,7 +15,6 @@ export class OpsFactsRepository {
     return Number(row?.value ?? 0);
   }
 
-  /** Dead letters nobody has replayed or discarded yet. */
   openDeadLetters(): Promise<number> {
     return this.scalar(
       'SELECT count(*)::int AS value FROM dead_letters WHERE replayed_at IS NULL AND discarded_at IS NULL',
@@ -29,7 +28,6 @@ export class OpsFactsRepository {
     );
   }
 
-  /** Seconds since the oldest unfinished outbox row became due (0 when none is due). */
   outboxLagSeconds(): Promise<number> {
     return this.scalar(
       `SELECT COALESCE(extract(epoch FROM clock_timestamp() - min(next_attempt_at)), 0)::float8 AS value
@@ -37,11 +35,6 @@ export class OpsFactsRepository {
     );
   }
 
-  /**
-   * CRM deliveries the redrive is holding back: crm.sync dead letters of an outage or a block (the ones it
-   * replays by itself) that are still open, or replayed with the replay not finished yet (its probe, then the
-   * batch it releases once the CRM answers). A replay that dies again is counted through its own new dead letter.
-   */
   crmDeliveriesWaiting(): Promise<number> {
     return this.scalar(
       `SELECT count(*)::int AS value

@@ -3,20 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { OUTBOX_TOPICS } from '../../../outbox';
-
-export interface QueueJobs {
-  /** Due and not done: waiting (also in a paused queue), prioritized, running. */
-  ready: number;
-  /** Held for later: retry back-offs, grouped alerts, reminders due hours or days ahead. */
-  delayed: number;
-}
+import type { QueueBacklog, QueueJobs } from '../../ports/queue-backlog.port';
 
 /** Redis commands of BullMQ wait for Redis to come back; a scrape or a check must not. */
 const READ_TIMEOUT_MS = 1000;
 
 /** Job counts of every outbox queue, from Redis (the queues the OutboxModule registers, same prefix). */
 @Injectable()
-export class QueueBacklogReader {
+export class QueueBacklogReader implements QueueBacklog {
   constructor(private readonly moduleRef: ModuleRef) {}
 
   async read(): Promise<Record<string, QueueJobs>> {

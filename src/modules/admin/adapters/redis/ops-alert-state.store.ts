@@ -1,14 +1,14 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { EnvironmentVariables } from '../../../../config/env.validation';
+import type { OpsAlertState } from '../../ports/ops-alert-state.port';
 
 /**
- * Whether each operational condition was last seen firing, kept in Redis so that the workers (however many, and
- * across restarts) agree on it: a swap is atomic, so exactly one process sees a given transition and alerts once.
- * Should Redis lose the keys, a condition still firing is announced once more, which is the safe side.
+ * OpsAlertState kept in Redis, one key per condition (`<QUEUE_PREFIX>:ops-alert:<condition>`); `SET ... GET`
+ * makes the swap atomic. Should Redis lose the keys, a condition still firing is announced once more.
  */
 @Injectable()
-export class OpsAlertStateStore implements OnApplicationShutdown {
+export class OpsAlertStateStore implements OpsAlertState, OnApplicationShutdown {
   private redis?: IORedis;
   private readonly prefix: string;
 
@@ -16,13 +16,11 @@ export class OpsAlertStateStore implements OnApplicationShutdown {
     this.prefix = `${env.QUEUE_PREFIX}:ops-alert:`;
   }
 
-  /** Records the condition's state; returns the one recorded before (null: never recorded). */
   async swap(condition: string, firing: boolean): Promise<boolean | null> {
     const previous = await this.client().set(this.prefix + condition, firing ? '1' : '0', 'GET');
     return previous === null ? null : previous === '1';
   }
 
-  /** Puts back what `swap` replaced, when the alert for the transition could not be raised. */
   async restore(condition: string, previous: boolean | null): Promise<void> {
     if (previous === null) await this.client().del(this.prefix + condition);
     else await this.client().set(this.prefix + condition, previous ? '1' : '0');

@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { TraceCarrier } from '../../../../observability/trace-context';
-
-export interface StoredEvent {
-  id: string;
-  channel: string;
-  payload: unknown;
-  processedAt: Date | null;
-}
+import type { InboundEventStore, StoredEvent } from '../../ports/inbound-event-store.port';
 
 @Injectable()
-export class InboundEventRepository {
+export class InboundEventRepository implements InboundEventStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
-  /** One statement: the event and its processing outbox row, or nothing when the key is known. */
+  /** Through accept_inbound_event (plpgsql), which inserts both rows or, on a known key, neither. */
   async accept(
     channel: string,
     eventKey: string,

@@ -17,6 +17,7 @@ const CHAT_BURST = 2;
 @Injectable()
 export class TelegramMessenger extends Messenger {
   readonly channel = 'telegram' as const;
+  override readonly sendRatePerSec = BOT_RATE_PER_SEC;
 
   constructor(
     private readonly client: TelegramClient,

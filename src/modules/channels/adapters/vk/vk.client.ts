@@ -6,7 +6,7 @@ import { vkApiError } from './vk.errors';
 export const DEFAULT_VK_API_BASE = 'https://api.vk.com/method';
 export const VK_HTTP_TIMEOUT_MS = 10000;
 /** A community token may make 20 calls per second. */
-const COMMUNITY_RATE_PER_SEC = 20;
+export const COMMUNITY_RATE_PER_SEC = 20;
 const COMMUNITY_BURST = 20;
 
 export interface VkClientOptions {

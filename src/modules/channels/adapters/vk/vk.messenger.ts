@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Messenger, type OutgoingMessage, type SentMessage } from '../../ports/messenger.port';
 import { inlineKeyboard } from './vk-keyboard';
-import { VkClient } from './vk.client';
+import { COMMUNITY_RATE_PER_SEC, VkClient } from './vk.client';
 import { VkRefusedError } from './vk.errors';
 
 /** 911: keyboard format invalid; 912: the community has bot capabilities (keyboards) switched off. */
@@ -24,6 +24,7 @@ export function randomIdFor(message: Pick<OutgoingMessage, 'outboxId' | 'message
 @Injectable()
 export class VkMessenger extends Messenger {
   readonly channel = 'vk' as const;
+  override readonly sendRatePerSec = COMMUNITY_RATE_PER_SEC;
   private readonly logger = new Logger(VkMessenger.name);
 
   constructor(private readonly client: VkClient) {

@@ -25,6 +25,7 @@ interface CloudApiAnswer {
 @Injectable()
 export class WhatsAppMessenger extends Messenger {
   readonly channel = 'whatsapp' as const;
+  override readonly sendRatePerSec: number;
 
   constructor(
     private readonly env: EnvironmentVariables,
@@ -32,6 +33,7 @@ export class WhatsAppMessenger extends Messenger {
     private readonly graph: WhatsAppGraph,
   ) {
     super();
+    this.sendRatePerSec = env.WHATSAPP_RATE_PER_SEC;
   }
 
   async send(message: OutgoingMessage): Promise<SentMessage> {

@@ -8,6 +8,7 @@ import {
   eventNeedles,
   type ErasureReport,
 } from '../../domain/personal-data';
+import { PersonalDataStore } from '../../ports/personal-data-store.port';
 
 const ERASED_SAMPLE = '[удалено по запросу клиента]';
 const NEW_TOKEN = `'${ERASED_ID_PREFIX}' || gen_random_uuid()`;
@@ -31,7 +32,7 @@ const BLANK_MESSAGE = `
  * erasure test scans every text and jsonb column of every table and fails until it does.
  */
 @Injectable()
-export class PersonalDataRepository {
+export class PersonalDataRepository implements PersonalDataStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { ManagerAlert, RaisedAlert } from '../../domain/manager-alert';
+import type { ManagerAlertStore } from '../../ports/manager-alert-store.port';
 
 const MAX_SAMPLES_KEPT = 5;
 
@@ -15,10 +16,10 @@ interface AlertRow {
 }
 
 @Injectable()
-export class ManagerAlertRepository {
+export class ManagerAlertRepository implements ManagerAlertStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
-  /** Adds to the open alert of the group, or opens one; `opened` tells which. */
+  /** `xmax = 0` tells a row this statement inserted from one it updated. */
   async gather(raised: RaisedAlert): Promise<{ id: string; opened: boolean }> {
     const [row] = (await this.uow.manager().query(
       `INSERT INTO manager_alerts (group_key, title, samples) VALUES ($1, $2, jsonb_build_array($3::text))
@@ -33,7 +34,6 @@ export class ManagerAlertRepository {
     return row;
   }
 
-  /** Inside a transaction: the alert while still unsent, locked so it goes out once. */
   async lockPending(id: string): Promise<ManagerAlert | null> {
     const rows = (await this.uow
       .manager()

@@ -1,18 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
+import type { ReminderRow } from '../../domain/reminder';
 import type { ReminderKind } from '../../domain/reminder-schedule';
-
-export interface ReminderRow {
-  id: string;
-  appointmentId: string;
-  conversationId: string;
-  channel: string;
-  kind: ReminderKind;
-  visitStartsAt: Date;
-  serviceName: string;
-  sendAt: Date;
-  status: 'scheduled' | 'sent' | 'cancelled';
-}
+import type { ReminderStore } from '../../ports/reminder-store.port';
 
 interface Row {
   id: string;
@@ -39,7 +29,7 @@ const toReminder = (row: Row): ReminderRow => ({
 });
 
 @Injectable()
-export class ReminderRepository {
+export class ReminderRepository implements ReminderStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   private query<T>(sql: string, params: unknown[]): Promise<T> {
@@ -73,7 +63,6 @@ export class ReminderRepository {
     return rows.length;
   }
 
-  /** Inside a transaction: the reminder, locked, while it is still to be sent. */
   async lockScheduled(id: string): Promise<ReminderRow | null> {
     const rows = await this.query<Row[]>(`SELECT * FROM reminders WHERE id = $1 AND status = 'scheduled' FOR UPDATE`, [
       id,

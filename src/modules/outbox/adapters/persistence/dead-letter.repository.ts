@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { DeadLetter, DeadLetterFilter } from '../../domain/dead-letter';
+import { DeadLetterStore } from '../../ports/dead-letter-store.port';
 
 interface DeadLetterRow {
   id: string;
@@ -44,7 +45,7 @@ const STATE_SQL = {
 };
 
 @Injectable()
-export class DeadLetterRepository {
+export class DeadLetterRepository implements DeadLetterStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T> {

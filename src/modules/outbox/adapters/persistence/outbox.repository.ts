@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { TraceCarrier } from '../../../../observability/trace-context';
 import type { DeadLetterReason, OutboxEntry } from '../../domain/outbox-entry';
+import { OutboxStore } from '../../ports/outbox-store.port';
 
 interface OutboxRow {
   id: string;
@@ -32,7 +33,7 @@ export interface StaleEntry {
 }
 
 @Injectable()
-export class OutboxRepository {
+export class OutboxRepository implements OutboxStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   private query<T = unknown[]>(sql: string, params: unknown[] = []): Promise<T> {

@@ -42,9 +42,12 @@ export class OutboxJobRunner {
     return this.handledTopics;
   }
 
-  /** Starts a processor's worker unless this process only serves HTTP. */
-  /** `concurrency`: jobs at once for this topic, when it differs from QUEUE_CONCURRENCY. */
-  startWorker(worker: Worker, concurrency = this.env.QUEUE_CONCURRENCY): void {
+  /**
+   * Starts a processor's worker unless this process only serves HTTP. `concurrency`: jobs at once for this topic,
+   * when it differs from QUEUE_CONCURRENCY; `ratePerSec`: jobs started a second, queue-wide (BullMQ's limiter, kept
+   * in Redis, so jobs over it stay waiting instead of being fetched and put back).
+   */
+  startWorker(worker: Worker, concurrency = this.env.QUEUE_CONCURRENCY, ratePerSec?: number): void {
     this.handledTopics.add(worker.name);
     worker.on('error', (error) => this.logger.warn(`worker ${worker.name}: ${error.message}`));
     if (this.env.APP_ROLE === 'api') return;
@@ -56,6 +59,7 @@ export class OutboxJobRunner {
     // by the old duration, at the old pace. Built again (before run() starts it), it renews by ours.
     (worker as unknown as { createLockManager(): void }).createLockManager();
     worker.concurrency = concurrency;
+    if (ratePerSec) worker.opts.limiter = { max: ratePerSec, duration: 1000 };
     worker.run().catch((error: Error) => this.logger.error(`worker ${worker.name} stopped: ${error.message}`));
   }
 

@@ -14,6 +14,8 @@ export abstract class OutboxProcessor<P> extends WorkerHost implements OutboxHan
 
   /** Jobs of this topic at once; QUEUE_CONCURRENCY when unset. */
   protected readonly concurrency?: number;
+  /** Jobs of this topic started per second across all workers, when the work behind it has a rate limit. */
+  protected ratePerSec?: number;
 
   prepare?(payload: P, context: OutboxContext): Promise<unknown>;
   abstract handle(payload: P, context: OutboxContext): Promise<void>;
@@ -24,6 +26,6 @@ export abstract class OutboxProcessor<P> extends WorkerHost implements OutboxHan
   }
 
   onApplicationBootstrap(): void {
-    this.runner.startWorker(this.worker, this.concurrency);
+    this.runner.startWorker(this.worker, this.concurrency, this.ratePerSec);
   }
 }

@@ -3,19 +3,13 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { OUTBOX_TOPICS, type OutboxJobData, outboxJobId } from '../../outbox.topics';
-
-export interface Publishable {
-  id: string;
-  topic: string;
-  /** When the job should run; a later retry keeps its schedule after a Redis loss. */
-  notBefore?: Date;
-}
+import { JobQueue, type Publishable } from '../../ports/job-queue.port';
 
 const PUBLISH_TIMEOUT_MS = 3000;
 
 /** Puts outbox rows on their BullMQ queue, job id `ob-<id>`, so a row is never queued twice. */
 @Injectable()
-export class OutboxPublisher implements OnModuleInit {
+export class OutboxPublisher implements JobQueue, OnModuleInit {
   private readonly logger = new Logger(OutboxPublisher.name);
   private readonly buffer: Publishable[] = [];
 

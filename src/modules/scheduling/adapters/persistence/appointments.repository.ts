@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
-import type { Appointment, AppointmentStatus, SlotHold } from '../../domain/appointment';
+import type {
+  Appointment,
+  AppointmentFilter,
+  AppointmentStatus,
+  NewAppointment,
+  SlotHold,
+} from '../../domain/appointment';
 import { SlotTakenError } from '../../domain/scheduling.errors';
 import type { TimeRange } from '../../domain/time-range';
+import type { AppointmentStore } from '../../ports/appointment-store.port';
 import { isExclusionViolation } from './pg-errors';
 
 interface AppointmentRow {
@@ -64,46 +71,23 @@ const WITH_NAMES = `
   SELECT a.*, s.name AS service_name, st.name AS staff_name
   FROM a JOIN services s ON s.id = a.service_id JOIN staff st ON st.id = a.staff_id`;
 
-export interface NewAppointment {
-  serviceId: string;
-  staffId: string;
-  range: TimeRange;
-  contactId: string | null;
-  conversationId: string | null;
-  leadId: string | null;
-  note: string | null;
-}
-
-export interface AppointmentFilter {
-  from?: Date;
-  to?: Date;
-  staffId?: string;
-  contactId?: string;
-  status?: AppointmentStatus;
-}
-
 /**
- * Appointments and holds. Writers of one staff member's time first take `lockStaff`, so the check of holds
- * against bookings (two tables) cannot race; the exclusion constraints stay the last word on overlaps.
- * Must run inside a transaction (UnitOfWork.run) for the lock and the savepoints.
+ * AppointmentStore in Postgres: `lockStaff` is a transaction-level advisory lock, since the check of holds against
+ * bookings spans two tables; the exclusion constraints of both tables stay the last word on overlaps. Must run
+ * inside a transaction (UnitOfWork.run) for the lock and the savepoints.
  */
 @Injectable()
-export class AppointmentsRepository {
+export class AppointmentsRepository implements AppointmentStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   private query<T>(sql: string, params: unknown[] = []): Promise<T> {
     return this.uow.manager().query(sql, params) as Promise<T>;
   }
 
-  /** Serialises, until the transaction ends, everyone booking, holding or moving time of this staff member. */
   async lockStaff(staffId: string): Promise<void> {
     await this.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`scheduling.staff:${staffId}`]);
   }
 
-  /**
-   * What takes the staff members' time within the window: booked appointments (but `exceptAppointmentId`) and
-   * live holds of other conversations than `ownConversationId`.
-   */
   async busy(
     staffIds: string[],
     window: TimeRange,
@@ -124,7 +108,6 @@ export class AppointmentsRepository {
     return byStaff;
   }
 
-  /** Whether a live hold of a conversation other than those allowed overlaps the range. */
   async heldByOthers(staffId: string, range: TimeRange, allowedConversations: string[]): Promise<boolean> {
     const rows = await this.query<unknown[]>(
       `SELECT 1 FROM slot_holds
@@ -195,7 +178,6 @@ export class AppointmentsRepository {
     return toAppointment(row);
   }
 
-  /** The contact's booked appointments that have not started yet, soonest first. */
   async upcomingFor(contactId: string): Promise<Appointment[]> {
     const rows = await this.query<AppointmentRow[]>(
       `WITH a AS (SELECT * FROM appointments WHERE contact_id = $1 AND status = 'booked' AND starts_at > now())
@@ -239,12 +221,10 @@ export class AppointmentsRepository {
     return rows[0] ? toHold(rows[0]) : null;
   }
 
-  /** Expired holds are dead weight, and they would trip the holds' exclusion constraint. */
   async deleteExpiredHolds(staffId: string): Promise<void> {
     await this.query('DELETE FROM slot_holds WHERE staff_id = $1 AND expires_at <= now()', [staffId]);
   }
 
-  /** The conversation's live hold of exactly this time, renewed for another `ttlSeconds`; null if it has none. */
   async renewHold(
     conversationId: string,
     staffId: string,

@@ -4,6 +4,7 @@ import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { NewService, NewStaff, Service, Staff } from '../../domain/catalog';
 import { SchedulingConflictError } from '../../domain/scheduling.errors';
 import type { WeeklyInterval } from '../../domain/weekly-hours';
+import type { CatalogStore } from '../../ports/catalog-store.port';
 import { isUniqueViolation } from './pg-errors';
 
 interface ServiceRow {
@@ -58,9 +59,9 @@ const STAFF_SELECT = `
       WHERE d.staff_id = st.id AND d.day >= (now() AT TIME ZONE $1)::date), '{}') AS days_off
   FROM staff st`;
 
-/** Services and staff with their weekly hours. Joins the caller's transaction when there is one. */
+/** CatalogStore in Postgres; the lists are cached (SettingsCache), and every write marks the cache changed. */
 @Injectable()
-export class CatalogRepository {
+export class CatalogRepository implements CatalogStore {
   constructor(
     private readonly uow: TypeOrmUnitOfWork,
     private readonly cache: SettingsCache,
@@ -70,7 +71,6 @@ export class CatalogRepository {
     return this.uow.manager().query(sql, params) as Promise<T>;
   }
 
-  /** Until the transaction ends: an api and a worker starting together must not both seed the preset. */
   async lockSeeding(): Promise<void> {
     await this.query("SELECT pg_advisory_xact_lock(hashtextextended('scheduling.seed', 0))");
   }
@@ -119,7 +119,6 @@ export class CatalogRepository {
     return toService(rows[0]);
   }
 
-  /** `zone` decides which day is "today" for the days off listed. */
   listStaff(zone: string): Promise<Staff[]> {
     return this.cache.get(`staff:${zone}`, async () => {
       const rows = await this.query<StaffRow[]>(`${STAFF_SELECT} ORDER BY st.created_at, st.name`, [zone]);
@@ -132,7 +131,6 @@ export class CatalogRepository {
     return rows[0] ? toStaff(rows[0]) : null;
   }
 
-  /** Active staff who do the service, in the order they were added. */
   async staffForService(serviceId: string, zone: string): Promise<Staff[]> {
     const rows = await this.query<StaffRow[]>(
       `${STAFF_SELECT}
@@ -143,7 +141,6 @@ export class CatalogRepository {
     return rows.map(toStaff);
   }
 
-  /** Of the ids given, those that name no service. */
   async unknownServiceIds(ids: string[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await this.query<Array<{ id: string }>>(
@@ -163,7 +160,6 @@ export class CatalogRepository {
     return row.id;
   }
 
-  /** Replaces name, services, hours, breaks and days off. False when there is no such staff member. */
   async replaceStaff(id: string, staff: NewStaff): Promise<boolean> {
     this.cache.changed();
     const rows = await this.query<Array<{ id: string }>>(

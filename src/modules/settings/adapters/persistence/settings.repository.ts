@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { SettingsCache } from '../../../../database/settings-cache';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { OpeningInterval } from '../../domain/business-hours';
-import type { ProfileFields } from '../../domain/business-profile';
+import type { ProfileFields, SavedProfile } from '../../domain/business-profile';
 import type { PresetName } from '../../domain/presets';
-import type { ScenarioSettings } from '../../domain/scenario';
+import type { SavedScenario, ScenarioSettings } from '../../domain/scenario';
 import type { ClientDetail, ScenarioIntent } from '../../domain/scenario-intents';
+import type { SettingsStore } from '../../ports/settings-store.port';
 
 interface ProfileRow {
   name: string | null;
@@ -28,9 +29,6 @@ interface ScenarioRow {
   updated_at: Date;
 }
 
-export type SavedProfile = ProfileFields & { updatedAt: Date };
-export type SavedScenario = ScenarioSettings & { intent: ScenarioIntent; updatedAt: Date };
-
 const toProfile = (row: ProfileRow): SavedProfile => ({
   name: row.name,
   address: row.address,
@@ -52,9 +50,9 @@ const toScenario = (row: ScenarioRow): SavedScenario => ({
   updatedAt: row.updated_at,
 });
 
-/** The business profile (one row) and the scenarios the agency saved. Joins the caller's transaction. */
+/** SettingsStore in Postgres (the profile is one row), read through the SettingsCache; writes mark it changed. */
 @Injectable()
-export class SettingsRepository {
+export class SettingsRepository implements SettingsStore {
   constructor(
     private readonly uow: TypeOrmUnitOfWork,
     private readonly cache: SettingsCache,

@@ -1,19 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { Dialog, DialogState } from '../../domain/dialog-state';
+import type { DialogStore } from '../../ports/dialog-store.port';
 
 @Injectable()
-export class DialogRepository {
+export class DialogRepository implements DialogStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
   private query<T>(sql: string, params: unknown[]): Promise<T> {
     return this.uow.manager().query(sql, params) as Promise<T>;
   }
 
-  /**
-   * Inside a transaction: the conversation's dialog, locked until the transaction ends, so two messages of one
-   * client are answered one after the other, each seeing what the previous one changed.
-   */
   async lock(conversationId: string): Promise<Dialog> {
     // The no-op update takes the row lock on an existing dialog; one statement either way.
     const [row] = await this.query<Array<{ state: DialogState; handed_off_at: Date | null }>>(
@@ -25,7 +22,6 @@ export class DialogRepository {
     return { conversationId, state: row.state, handedOff: row.handed_off_at !== null };
   }
 
-  /** The dialog's state as it is, without a lock (for a classifier that reads context); empty when none. */
   async peek(conversationId: string): Promise<DialogState> {
     const [row] = await this.query<Array<{ state: DialogState }>>(
       'SELECT state FROM dialogs WHERE conversation_id = $1',
@@ -34,7 +30,6 @@ export class DialogRepository {
     return row?.state ?? {};
   }
 
-  /** Writes the state when it differs from `previous` (what `lock` read): most messages change nothing. */
   async save(conversationId: string, state: DialogState, previous?: DialogState): Promise<void> {
     if (previous && JSON.stringify(previous) === JSON.stringify(state)) return;
     await this.query('UPDATE dialogs SET state = $2, updated_at = now() WHERE conversation_id = $1', [
@@ -51,7 +46,6 @@ export class DialogRepository {
     );
   }
 
-  /** Returns false when the conversation was not handed off. */
   async release(conversationId: string): Promise<boolean> {
     const rows = await this.query<unknown[]>(
       `WITH released AS (

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { LlmCallUsage } from '../../ports/llm-spend.port';
+import type { LlmUsageStore } from '../../ports/llm-usage-store.port';
 
 @Injectable()
-export class LlmUsageRepository {
+export class LlmUsageRepository implements LlmUsageStore {
   constructor(private readonly uow: TypeOrmUnitOfWork) {}
 
-  /** Adds one call to its day's row; returns what the whole day has cost so far, every provider together. */
   async add(day: string, usage: LlmCallUsage, costRub: number): Promise<number> {
     const [row] = (await this.uow.manager().query(
       `WITH added AS (
@@ -28,7 +28,6 @@ export class LlmUsageRepository {
     return Number(row.total);
   }
 
-  /** What the day has cost so far. */
   async dayCost(day: string): Promise<number> {
     const [row] = (await this.uow
       .manager()
@@ -38,7 +37,6 @@ export class LlmUsageRepository {
     return Number(row.total);
   }
 
-  /** True for exactly one caller per day: the one that gets to tell the managers the budget ran out. */
   async claimBudgetAlert(day: string): Promise<boolean> {
     const rows = (await this.uow
       .manager()

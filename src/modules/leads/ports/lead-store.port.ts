@@ -1,0 +1,46 @@
+import type { FollowUp } from '../domain/follow-up';
+import type { CurrentLead, LeadForCrm, LeadState } from '../domain/lead';
+import type { StoredMessage } from '../domain/message';
+
+/** What one message changes in its conversation's lead. */
+export interface LeadWrite {
+  message: StoredMessage;
+  triage: object;
+  /** The lead as it was read; null when the conversation had none. */
+  previous: CurrentLead | null;
+  next: LeadState;
+  crmProvider: string;
+  sync: FollowUp;
+}
+
+/** Leads and their CRM delivery state. */
+export abstract class LeadStore {
+  /**
+   * Records the message's triage and writes the lead with the outbox row that syncs it to the CRM, in one
+   * statement, provided the lead is still `previous`. Null when someone changed it meanwhile: read it again
+   * with `lockLeadOf` and retry.
+   */
+  abstract writeLead(write: LeadWrite): Promise<{ leadId: string; followUpId: string } | null>;
+
+  /** Inside a transaction: the conversation's lead, locked until the transaction ends; null when none. */
+  abstract lockLeadOf(conversationId: string): Promise<CurrentLead | null>;
+
+  /**
+   * Inside a transaction: two syncs of one lead (the client wrote twice before the first was filed) must not both
+   * find it absent and file it twice: the second waits for the first's transaction and then sees its CRM id.
+   */
+  abstract lockForCrmSync(leadId: string): Promise<void>;
+
+  /** The lead as the CRM gets it, with the latest messages of its conversation. */
+  abstract leadForCrm(leadId: string): Promise<LeadForCrm | null>;
+
+  abstract markCrmDelivered(
+    leadId: string,
+    delivery: { provider: string; externalId: string; refs: Record<string, string>; attempts: number },
+  ): Promise<void>;
+
+  /** Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail. */
+  abstract saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void>;
+
+  abstract markCrmFailed(leadId: string, attempts: number): Promise<void>;
+}
