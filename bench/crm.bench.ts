@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
     CRM_HTTP_TIMEOUT_MS: '1000',
     QUEUE_CONCURRENCY: '10',
-    DATABASE_POOL_SIZE: '100',
+    DATABASE_POOL_SIZE: '140',
     CRM_REDRIVE_ENABLED: 'false', // measure the retry policy alone
     ...fake.env,
   });

@@ -60,7 +60,7 @@ export class Product {
       TRIAGE_CLASSIFIER: 'rules',
       QUEUE_CONCURRENCY: String(s.queueConcurrency),
       TRIAGE_CONCURRENCY: String(s.triageConcurrency),
-      DATABASE_POOL_SIZE: String(s.queueConcurrency * 8 + s.triageConcurrency + 5),
+      DATABASE_POOL_SIZE: String(s.queueConcurrency * 12 + s.triageConcurrency + 5), // the pool rule: 12 queues
       CRM_PROVIDER: 'bitrix24',
       BITRIX24_WEBHOOK_URL: s.crmUrl,
       BITRIX24_RATE_PER_SEC: s.bitrixRate,

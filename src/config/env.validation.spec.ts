@@ -8,8 +8,8 @@ const required = {
 
 describe('the database pool size', () => {
   it('is 60 for processes that run workers and 10 for an api process, which holds a connection per statement', () => {
-    expect(validateEnvironment({ ...required }).DATABASE_POOL_SIZE).toBe(60);
-    expect(validateEnvironment({ ...required, APP_ROLE: 'worker' }).DATABASE_POOL_SIZE).toBe(60);
+    expect(validateEnvironment({ ...required }).DATABASE_POOL_SIZE).toBe(80);
+    expect(validateEnvironment({ ...required, APP_ROLE: 'worker' }).DATABASE_POOL_SIZE).toBe(80);
     expect(validateEnvironment({ ...required, APP_ROLE: 'api' }).DATABASE_POOL_SIZE).toBe(10);
   });
 

@@ -700,14 +700,14 @@ export class EnvironmentVariables {
   TRIAGE_CONCURRENCY = 10;
 
   /**
-   * Connections of this process's pool: 60 by default, 10 for APP_ROLE=api. An accept holds a connection for one
+   * Connections of this process's pool: 80 by default, 10 for APP_ROLE=api. An accept holds a connection for one
    * statement; more connections than that only make Postgres backends fight over the cores (bench:ingest).
    */
   @Transform(toInt)
   @IsInt()
   @Min(2)
   @Max(500)
-  DATABASE_POOL_SIZE = 60;
+  DATABASE_POOL_SIZE = 80;
 
   /** Key prefix of the queues, so several instances can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1 to 32 letters, digits, "-" or "_"' })

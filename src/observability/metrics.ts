@@ -32,14 +32,6 @@ export const messagesSent = new Counter({
   registers: [metricsRegistry],
 });
 
-export const webhookAckSeconds = new Histogram({
-  name: 'volna_webhook_ack_seconds',
-  help: 'Time from a webhook request to its 2xx answer',
-  labelNames: ['channel'] as const,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
-  registers: [metricsRegistry],
-});
-
 export const inboundMessages = new Counter({
   name: 'volna_inbound_messages_total',
   help: 'Client messages stored for the first time (provider retries not counted), by channel',

@@ -81,7 +81,7 @@ describe.each([
       CRM_CREATE_SETTLE_MS: '2000',
       RETRY_BASE_MS: '50',
       QUEUE_CONCURRENCY: '10',
-      DATABASE_POOL_SIZE: '100',
+      DATABASE_POOL_SIZE: '140',
       CRM_REDRIVE_ENABLED: 'false',
       LOG_LEVEL: 'error',
     });

@@ -33,7 +33,7 @@ describe('a 60 s CRM outage (Bitrix24)', () => {
       BITRIX24_RATE_PER_SEC: '200',
       CRM_HTTP_TIMEOUT_MS: '500',
       QUEUE_CONCURRENCY: '10',
-      DATABASE_POOL_SIZE: '100',
+      DATABASE_POOL_SIZE: '140',
       RETRY_BASE_MS: '500', // tries at 0, 0.5, 2.5 and 10.5 s: well inside the outage
       CRM_REDRIVE_INTERVAL_MS: '2000',
       ALERT_GROUP_WINDOW_MS: '20000',
