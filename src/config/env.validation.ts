@@ -684,8 +684,8 @@ export class EnvironmentVariables {
   @Min(500)
   QUEUE_LOCK_DURATION_MS = 30000;
 
-  /** Jobs per queue at once. A CRM sync can hold two database connections: keep DATABASE_POOL_SIZE above
-   * QUEUE_CONCURRENCY × (queues + 1); start-up checks it. */
+  /** Jobs per queue at once. Start-up checks that DATABASE_POOL_SIZE covers QUEUE_CONCURRENCY × queues +
+   * TRIAGE_CONCURRENCY + 5 (the pool rule in docs/DEPLOYMENT.md). */
   @Transform(toInt)
   @IsInt()
   @Min(1)

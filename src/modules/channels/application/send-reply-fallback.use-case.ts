@@ -20,10 +20,10 @@ export class SendReplyFallbackUseCase {
   ) {}
 
   async execute(messageId: string): Promise<void> {
-    const message = await this.leads.findMessage(messageId);
-    if (!message || message.direction !== 'out') throw new PermanentError(`outbound message ${messageId} not found`);
+    const found = await this.leads.outboundWithRecipient(messageId);
+    if (!found) throw new PermanentError(`outbound message ${messageId} not found`);
+    const { message, recipient } = found;
     if (message.status !== 'failed') return; // sent meanwhile, or already sent by SMS
-    const recipient = await this.leads.recipientOf(messageId);
     if (!recipient?.phone) {
       throw new PermanentError(`the reply could not be delivered in ${message.channel} and the client left no phone`);
     }
@@ -37,8 +37,9 @@ export class SendReplyFallbackUseCase {
   }
 
   async giveUp(messageId: string, failure: DeadLetterInfo): Promise<void> {
-    const message = await this.leads.findMessage(messageId);
-    const recipient = message ? await this.leads.recipientOf(messageId) : null;
+    const found = await this.leads.outboundWithRecipient(messageId);
+    const message = found?.message;
+    const recipient = found?.recipient;
     await this.alerts.raise({
       groupKey: `reply.undelivered:${message?.channel ?? 'unknown'}`,
       title: `Ответ клиенту не доставлен (${message?.channel ?? '—'}): свяжитесь с клиентом сами`,

@@ -31,10 +31,6 @@ export class LeadsFacade {
     return this.messages.acceptInbound(message, phone, followUp);
   }
 
-  findMessage(messageId: string): Promise<StoredMessage | null> {
-    return this.messages.findMessage(messageId);
-  }
-
   /** A client's (inbound) message with the contact's name and phone; null when there is no such message. */
   findClientMessage(messageId: string): Promise<ClientMessage | null> {
     return this.messages.findClientMessage(messageId);
@@ -131,10 +127,6 @@ export class LeadsFacade {
     messageId: string,
   ): Promise<{ message: StoredMessage; recipient: MessageRecipient | null } | null> {
     return this.messages.outboundWithRecipient(messageId);
-  }
-
-  recipientOf(messageId: string): Promise<MessageRecipient | null> {
-    return this.messages.recipientOf(messageId);
   }
 
   /** The client blocked us or closed their messages in this channel: no more sending there until they write. */

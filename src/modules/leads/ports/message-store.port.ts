@@ -18,8 +18,6 @@ export abstract class MessageStore {
    */
   abstract acceptInbound(message: InboundMessage, phone: string | null, followUp: FollowUp): Promise<AcceptedMessage>;
 
-  abstract findMessage(id: string): Promise<StoredMessage | null>;
-
   /** An inbound message with its contact's name and phone and its conversation's lead, in one read. */
   abstract findClientMessage(id: string): Promise<ClientMessage | null>;
 
@@ -59,10 +57,10 @@ export abstract class MessageStore {
     error: string | null,
   ): Promise<string | null>;
 
-  /** The client an outbound message goes to, in its channel: the identity that wrote in this conversation last. */
-  abstract recipientOf(messageId: string): Promise<MessageRecipient | null>;
-
-  /** An outbound message with its recipient (see `recipientOf`), in one read. */
+  /**
+   * An outbound message with the client it goes to in its channel (the identity that wrote in this conversation
+   * last), in one read.
+   */
   abstract outboundWithRecipient(
     messageId: string,
   ): Promise<{ message: StoredMessage; recipient: MessageRecipient | null } | null>;

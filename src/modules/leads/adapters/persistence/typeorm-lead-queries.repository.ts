@@ -164,7 +164,6 @@ export class TypeOrmLeadQueries implements LeadQueries {
     };
   }
 
-  /** Conversations with their client, the most recently active first. */
   async listConversations(
     filter: ConversationFilter,
     limit: number,

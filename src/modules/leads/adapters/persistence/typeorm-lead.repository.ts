@@ -80,7 +80,6 @@ export class TypeOrmLeadRepository implements LeadStore {
     );
   }
 
-  /** Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail. */
   async saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
     await this.uow.detached(() =>
       this.query(`UPDATE leads SET crm_refs = crm_refs || $2::jsonb WHERE id = $1`, [leadId, JSON.stringify(refs)]),

@@ -85,12 +85,6 @@ export class TypeOrmMessageRepository implements MessageStore {
     };
   }
 
-  async findMessage(id: string): Promise<StoredMessage | null> {
-    const rows = await this.query<MessageRow[]>(`${MESSAGE_SELECT} WHERE m.id = $1`, [id]);
-    return rows[0] ? toMessage(rows[0]) : null;
-  }
-
-  /** An inbound message with its contact's name and phone and its conversation's lead, in one read. */
   async findClientMessage(id: string): Promise<ClientMessage | null> {
     const rows = await this.query<
       Array<MessageRow & { contact_name: string | null; contact_phone: string | null; lead: CurrentLead | null }>
@@ -108,7 +102,6 @@ export class TypeOrmMessageRepository implements MessageStore {
       : null;
   }
 
-  /** Stores an outbound message with the outbox row that sends it, in one statement. */
   async insertOutbound(
     conversationId: string,
     channel: Channel,
@@ -126,7 +119,6 @@ export class TypeOrmMessageRepository implements MessageStore {
     return { messageId: row.id, followUpId: String(row.follow_up_id) };
   }
 
-  /** An outbound message written by someone other than the bot (a manager), queued like the bot's replies. */
   async insertOutboundBy(
     conversationId: string,
     channel: Channel,
@@ -168,10 +160,6 @@ export class TypeOrmMessageRepository implements MessageStore {
     await this.query(`UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`, [messageId, error]);
   }
 
-  /**
-   * A provider's report on a message we sent. Statuses only move forward (a late `delivered` never undoes `read`);
-   * `failed` wins. Returns our message id when this report is what made it fail, null otherwise.
-   */
   async applyDeliveryStatus(
     channel: Channel,
     providerMessageId: string,
@@ -193,37 +181,6 @@ export class TypeOrmMessageRepository implements MessageStore {
     return status === 'failed' && rows[0] ? rows[0].id : null;
   }
 
-  /** The client an outbound message goes to, in its channel: the identity that wrote in this conversation last. */
-  async recipientOf(messageId: string): Promise<MessageRecipient | null> {
-    const rows = await this.query<
-      Array<{
-        external_id: string;
-        phone_e164: string | null;
-        last_inbound_at: Date | null;
-        unreachable_at: Date | null;
-      }>
-    >(
-      `SELECT ci.external_id, ct.phone_e164, ci.last_inbound_at, ci.unreachable_at
-       FROM messages m
-       JOIN conversations c ON c.id = m.conversation_id
-       JOIN contacts ct ON ct.id = c.contact_id
-       JOIN contact_identities ci ON ci.contact_id = ct.id AND ci.channel = m.channel
-       WHERE m.id = $1
-       ORDER BY ci.last_inbound_at DESC NULLS LAST LIMIT 1`,
-      [messageId],
-    );
-    const row = rows[0];
-    return row
-      ? {
-          externalUserId: row.external_id,
-          phone: row.phone_e164,
-          lastInboundAt: row.last_inbound_at,
-          unreachableAt: row.unreachable_at,
-        }
-      : null;
-  }
-
-  /** An outbound message with its recipient (see `recipientOf`), in one read. */
   async outboundWithRecipient(
     messageId: string,
   ): Promise<{ message: StoredMessage; recipient: MessageRecipient | null } | null> {
@@ -271,7 +228,6 @@ export class TypeOrmMessageRepository implements MessageStore {
     await this.query('UPDATE messages SET triage = $2 WHERE id = $1', [messageId, JSON.stringify(triage)]);
   }
 
-  /** Up to `limit` messages the client saw before `message` (theirs, and replies sent), oldest first. */
   async messagesBefore(message: StoredMessage, limit: number): Promise<StoredMessage[]> {
     const rows = await this.query<MessageRow[]>(
       `SELECT * FROM (
