@@ -104,4 +104,30 @@ describe('a lead refined by messages read at the same time', () => {
     );
     expect(rows[0].n).toBe(2);
   });
+
+  it('a reply written with a lead that lost the race is written once, with the lead that won', async () => {
+    const [first, second] = await conversationWithTwoMessages();
+    await assess(first, { intent: 'book', urgency: 'cold', escalate: false, details: {} });
+    const stale = (await leads.findClientMessage(second.id))!;
+    await assess(first, { intent: 'book', urgency: 'hot', escalate: false, details: { time: '18:00' } });
+
+    const send = { topic: 'reply.send.webchat', traceContext: {} };
+    const written = await uow.run(() =>
+      leads.assess(stale, {}, { intent: 'price', urgency: 'cold', escalate: false, details: {} }, 'local', sync, {
+        text: 'Стрижка — от 1500 ₽',
+        buttons: [],
+        send,
+      }),
+    );
+
+    const replies = await db.query(`SELECT id FROM messages WHERE conversation_id = $1 AND direction = 'out'`, [
+      first.conversationId,
+    ]);
+    expect(replies.rows).toHaveLength(1);
+    const { rows } = await db.query(`SELECT id, payload FROM outbox WHERE topic = 'reply.send.webchat' AND id = $1`, [
+      written.replyFollowUpId,
+    ]);
+    expect(rows).toEqual([{ id: written.replyFollowUpId, payload: { messageId: replies.rows[0].id } }]);
+    expect((await leadOf(first.conversationId))[0]).toMatchObject({ urgency: 'hot', details: { time: '18:00' } });
+  });
 });

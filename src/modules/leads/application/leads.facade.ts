@@ -7,7 +7,7 @@ import { refineLead, type LeadAssessment, type LeadForCrm, type LeadView } from 
 import type { ConversationFilter, ConversationSummary, LeadDetail, LeadFilter } from '../domain/lead-detail';
 import type { ClientMessage, InboundMessage, MessageRecipient, StoredMessage } from '../domain/message';
 import { LeadQueries } from '../ports/lead-queries.port';
-import { LeadStore } from '../ports/lead-store.port';
+import { LeadStore, type LeadWritten } from '../ports/lead-store.port';
 import { MessageStore, type AcceptedMessage } from '../ports/message-store.port';
 
 /** A lead changed by others this many times while one message was written to it is a bug, not contention. */
@@ -52,7 +52,7 @@ export class LeadsFacade {
 
   /**
    * Records what triage concluded and updates the conversation's lead, with `sync` (the outbox row that brings
-   * the CRM up to date) in the same statement.
+   * the CRM up to date) and the bot's reply with its `send` row, in the same statement.
    */
   async assess(
     message: ClientMessage,
@@ -60,13 +60,14 @@ export class LeadsFacade {
     assessment: LeadAssessment,
     crmProvider: string,
     sync: FollowUp,
-  ): Promise<{ leadId: string; followUpId: string }> {
+    reply?: { text: string; buttons: string[]; send: FollowUp },
+  ): Promise<LeadWritten> {
     // Usually the lead read with the message is still current and this is one statement; when another message of
     // the conversation changed it meanwhile, it is read again under a row lock.
     let previous = message.lead;
     for (let tries = 0; tries < LEAD_WRITE_TRIES; tries++) {
       const next = refineLead(previous, assessment);
-      const written = await this.leads.writeLead({ message, triage, previous, next, crmProvider, sync });
+      const written = await this.leads.writeLead({ message, triage, previous, next, crmProvider, sync, reply });
       if (written) return written;
       previous = await this.leads.lockLeadOf(message.conversationId);
     }

@@ -11,16 +11,25 @@ export interface LeadWrite {
   next: LeadState;
   crmProvider: string;
   sync: FollowUp;
+  /** The bot's answer, stored with the lead and its `send` outbox row; none when the bot stays silent. */
+  reply?: { text: string; buttons: string[]; send: FollowUp };
+}
+
+export interface LeadWritten {
+  leadId: string;
+  followUpId: string;
+  /** The reply's outbox row; null without a reply. */
+  replyFollowUpId: string | null;
 }
 
 /** Leads and their CRM delivery state. */
 export abstract class LeadStore {
   /**
-   * Records the message's triage and writes the lead with the outbox row that syncs it to the CRM, in one
-   * statement, provided the lead is still `previous`. Null when someone changed it meanwhile: read it again
-   * with `lockLeadOf` and retry.
+   * Records the message's triage and writes the lead with the outbox row that syncs it to the CRM, and the reply
+   * with its own, in one statement, provided the lead is still `previous`. Null, with nothing written, when
+   * someone changed it meanwhile: read it again with `lockLeadOf` and retry.
    */
-  abstract writeLead(write: LeadWrite): Promise<{ leadId: string; followUpId: string } | null>;
+  abstract writeLead(write: LeadWrite): Promise<LeadWritten | null>;
 
   /** Inside a transaction: the conversation's lead, locked until the transaction ends; null when none. */
   abstract lockLeadOf(conversationId: string): Promise<CurrentLead | null>;

@@ -64,7 +64,8 @@ export class TriageMessageUseCase {
 
     const answer = dialog.handedOff ? null : await this.answer(message, dialog, triage);
     const handedOff = Boolean(answer?.effects.some((e) => e.kind === 'hand-off'));
-    const { followUpId } = await this.leads.assess(
+    const send = replyTopic(message.channel);
+    const written = await this.leads.assess(
       { ...message, contactId: answer?.contactId ?? message.contactId },
       triage,
       {
@@ -76,18 +77,10 @@ export class TriageMessageUseCase {
       },
       this.env.CRM_PROVIDER,
       this.outbox.followUp('crm.sync'),
+      answer?.text ? { text: answer.text, buttons: answer.buttons, send: this.outbox.followUp(send) } : undefined,
     );
-    this.outbox.publishCommitted(followUpId, 'crm.sync');
-    if (answer && answer.text) {
-      const reply = await this.leads.addOutbound(
-        message.conversationId,
-        message.channel,
-        answer.text,
-        answer.buttons,
-        this.outbox.followUp(replyTopic(message.channel)),
-      );
-      this.outbox.publishCommitted(reply.followUpId, replyTopic(message.channel));
-    }
+    this.outbox.publishCommitted(written.followUpId, 'crm.sync');
+    if (written.replyFollowUpId) this.outbox.publishCommitted(written.replyFollowUpId, send);
   }
 
   private async classify(message: ClientMessage): Promise<TriageResult> {

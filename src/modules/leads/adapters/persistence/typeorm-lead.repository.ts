@@ -97,7 +97,7 @@ export class TypeOrmLeadRepository implements LeadStore {
    * The write is conditional on the lead being what `previous` says (the optimistic half of `refineLead`): a new
    * lead is inserted only if the conversation still has none, an existing one updated only if unchanged.
    */
-  async writeLead({ message, triage, previous, next, crmProvider, sync }: LeadWrite) {
+  async writeLead({ message, triage, previous, next, crmProvider, sync, reply: reply_ }: LeadWrite) {
     const lead = previous
       ? `UPDATE leads SET intent = $5, urgency = $6, escalate = $7, status = $8, details = $9,
            crm_status = CASE WHEN crm_status = 'delivered' THEN 'pending' ELSE crm_status END, updated_at = now()
@@ -123,23 +123,43 @@ export class TypeOrmLeadRepository implements LeadStore {
           crmProvider,
           message.createdAt, // a lead dates from the client's first message, not from when triage got to it
         ];
-    const rows = await this.query<Array<{ id: string; follow_up_id: string }>>(
-      `WITH triaged AS (UPDATE messages SET triage = $3 WHERE id = $4), lead AS (${lead})
-       SELECT id, outbox_add($1, jsonb_build_object('leadId', id), $2) AS follow_up_id FROM lead`,
-      [
-        sync.topic,
-        JSON.stringify(sync.traceContext),
-        JSON.stringify(triage),
-        message.id,
-        next.intent,
-        next.urgency,
-        next.escalate,
-        next.status,
-        JSON.stringify(next.details),
-        ...which,
-      ],
+    const params: unknown[] = [
+      sync.topic,
+      JSON.stringify(sync.traceContext),
+      JSON.stringify(triage),
+      message.id,
+      next.intent,
+      next.urgency,
+      next.escalate,
+      next.status,
+      JSON.stringify(next.details),
+      ...which,
+    ];
+    const $ = (value: unknown) => `$${params.push(value)}`;
+    // The reply is inserted only with the lead (FROM lead): a write that lost the race adds nothing.
+    const withReply = reply_
+      ? `, reply AS (
+           INSERT INTO messages (conversation_id, direction, channel, text, status, buttons)
+           SELECT ${$(message.conversationId)}, 'out', ${$(message.channel)}, ${$(reply_.text)}, 'queued',
+                  ${$(JSON.stringify(reply_.buttons))}::jsonb FROM lead RETURNING id)`
+      : '';
+    const replySend = reply_
+      ? `outbox_add(${$(reply_.send.topic)}, jsonb_build_object('messageId', reply.id), ${$(JSON.stringify(reply_.send.traceContext))})`
+      : 'NULL';
+    const rows = await this.query<Array<{ id: string; follow_up_id: string; reply_follow_up_id: string | null }>>(
+      `WITH triaged AS (UPDATE messages SET triage = $3 WHERE id = $4), lead AS (${lead})${withReply}
+       SELECT lead.id, outbox_add($1, jsonb_build_object('leadId', lead.id), $2) AS follow_up_id,
+              ${replySend} AS reply_follow_up_id
+       FROM lead${reply_ ? ' JOIN reply ON true' : ''}`,
+      params,
     );
-    return rows[0] ? { leadId: rows[0].id, followUpId: String(rows[0].follow_up_id) } : null;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      leadId: row.id,
+      followUpId: String(row.follow_up_id),
+      replyFollowUpId: row.reply_follow_up_id === null ? null : String(row.reply_follow_up_id),
+    };
   }
 
   async lockLeadOf(conversationId: string): Promise<CurrentLead | null> {
