@@ -1,3 +1,4 @@
+import type { TraceCarrier } from '../../observability/trace-context';
 import { CHANNELS, type Channel } from '../leads';
 
 /**
@@ -42,9 +43,14 @@ export const OUTBOX_TOPICS: readonly OutboxTopic[] = [
   'alert.send',
 ];
 
-/** What a job carries: only the outbox id; the row is the source of truth. */
+/**
+ * What a job carries: the outbox id, and maybe a copy of the row's payload and trace. The row stays the source of
+ * truth: the try claims it, so a copy never runs work twice.
+ */
 export interface OutboxJobData {
   outboxId: string;
+  payload?: unknown;
+  traceContext?: TraceCarrier;
 }
 
 /** BullMQ forbids plain integers and ':' in custom job ids. */

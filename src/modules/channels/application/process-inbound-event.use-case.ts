@@ -35,13 +35,14 @@ export class ProcessInboundEventUseCase {
   private async apply(channel: Channel, event: ChannelEvent): Promise<void> {
     if (event.kind === 'message') {
       await inSpan('inbound.message', { 'messaging.system': channel }, async (span) => {
-        const accepted = await this.leads.acceptInbound(event.message, {
-          topic: 'triage.process',
-          traceContext: captureTraceContext(),
-        });
+        const traceContext = captureTraceContext();
+        const accepted = await this.leads.acceptInbound(event.message, { topic: 'triage.process', traceContext });
         span.setAttributes({ 'volna.message_id': accepted.messageId, 'volna.duplicate': !accepted.followUpId });
         if (accepted.followUpId) {
-          this.outbox.publishCommitted(accepted.followUpId, 'triage.process');
+          this.outbox.publishCommitted(accepted.followUpId, 'triage.process', {
+            payload: { messageId: accepted.messageId },
+            traceContext,
+          });
           inboundMessages.inc({ channel });
         }
         if (accepted.followUpId && event.ackId) await this.outbox.add('inbound.ack', { channel, ackId: event.ackId });

@@ -23,13 +23,16 @@ export class ReceiveInboundMessageUseCase {
 
   execute(message: InboundMessage): Promise<AcceptedMessage> {
     return inSpan('inbound.receive', { 'messaging.system': message.channel }, async (span) => {
-      const accepted = await this.leads.acceptInbound(message, {
-        topic: 'triage.process',
-        traceContext: captureTraceContext(),
-      });
+      const traceContext = captureTraceContext();
+      const accepted = await this.leads.acceptInbound(message, { topic: 'triage.process', traceContext });
       const duplicate = accepted.followUpId === null;
       span.setAttributes({ 'volna.message_id': accepted.messageId, 'volna.duplicate': duplicate });
-      if (accepted.followUpId) this.outbox.publishCommitted(accepted.followUpId, 'triage.process');
+      if (accepted.followUpId) {
+        this.outbox.publishCommitted(accepted.followUpId, 'triage.process', {
+          payload: { messageId: accepted.messageId },
+          traceContext,
+        });
+      }
       if (!duplicate) inboundMessages.inc({ channel: message.channel });
       return { messageId: accepted.messageId, conversationId: accepted.conversationId, duplicate };
     });

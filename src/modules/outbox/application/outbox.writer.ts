@@ -24,8 +24,11 @@ export class OutboxWriter {
     options: { delayMs?: number; notBefore?: Date } = {},
   ): Promise<string> {
     const notBefore = options.notBefore ?? (options.delayMs ? new Date(Date.now() + options.delayMs) : undefined);
-    const id = await this.repository.insert(topic, payload, captureTraceContext(), notBefore);
-    this.uow.afterCommit(() => this.publisher.publishSoon({ id, topic, notBefore }));
+    const traceContext = captureTraceContext();
+    const id = await this.repository.insert(topic, payload, traceContext, notBefore);
+    this.uow.afterCommit(() =>
+      this.publisher.publishSoon({ id, topic, notBefore, carried: { payload, traceContext } }),
+    );
     return id;
   }
 
@@ -36,9 +39,13 @@ export class OutboxWriter {
 
   /**
    * Publishes a row another module wrote with `outbox_add`: at once outside a transaction (the statement has
-   * committed), after the commit inside one.
+   * committed), after the commit inside one. `carried`: the row's payload and trace, when the caller knows them.
    */
-  publishCommitted(id: string, topic: OutboxTopic): void {
-    this.uow.afterCommit(() => this.publisher.publishSoon({ id, topic }));
+  publishCommitted<T extends OutboxTopic>(
+    id: string,
+    topic: T,
+    carried?: { payload: OutboxPayloads[T]; traceContext: Record<string, string> },
+  ): void {
+    this.uow.afterCommit(() => this.publisher.publishSoon({ id, topic, carried }));
   }
 }

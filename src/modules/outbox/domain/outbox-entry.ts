@@ -35,7 +35,7 @@ export interface OutboxHandler<P = unknown> {
    * Slow, read-only work (an LLM call) done before the transaction opens, so it holds no database connection
    * while it waits. It may run again on a retry; only `handle` changes anything.
    */
-  prepare?(payload: P, context: OutboxContext): Promise<unknown>;
+  prepare?(payload: P, context: Pick<OutboxContext, 'outboxId'>): Promise<unknown>;
   handle(payload: P, context: OutboxContext): Promise<void>;
   onDeadLetter?(payload: P, failure: DeadLetterInfo): Promise<void>;
 }

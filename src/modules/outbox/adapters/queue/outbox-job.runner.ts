@@ -12,6 +12,7 @@ import {
 } from '../../../../shared/domain-error';
 import { RetryPolicy } from '../../../../shared/retry-policy';
 import { UnitOfWork } from '../../../../shared/unit-of-work';
+import type { Span } from '@opentelemetry/api';
 import type { DeadLetterReason, OutboxEntry, OutboxHandler } from '../../domain/outbox-entry';
 import { OutboxRepository } from '../persistence/outbox.repository';
 import type { OutboxJobData } from '../../outbox.topics';
@@ -87,35 +88,41 @@ export class OutboxJobRunner {
   private async runEntry<P>(job: Job<OutboxJobData>, token: string | undefined, handler: OutboxHandler<P>) {
     const startedAt = new Date();
     const id = job.data.outboxId;
-    let tried: { entry: OutboxEntry<P>; attempt: number } | null = null;
-    const handleClaimed = (prepared: unknown) =>
+    let tried: { entry: TriedEntry<P>; attempt?: number } | null = null;
+    const handleClaimed = (prepared: unknown, span?: Span) =>
       this.uow.run(async () => {
         const claimed = (await this.repository.claim(id, startedAt)) as OutboxEntry<P> | null;
         if (!claimed) return; // done or dead already: a redelivered job has nothing left to do
         tried = { entry: claimed, attempt: claimed.attempts };
-        const work = () => handler.handle(claimed.payload, { outboxId: id, attempt: claimed.attempts, prepared });
+        const work = (active: Span) => {
+          active.setAttribute('outbox.attempt', claimed.attempts);
+          return handler.handle(claimed.payload, { outboxId: id, attempt: claimed.attempts, prepared });
+        };
         // With `prepare` the span is already open around the whole try.
-        await (handler.prepare ? work() : this.traced(claimed, claimed.attempts, work));
+        await (span ? work(span) : this.traced(claimed, work));
       });
 
     try {
       if (!handler.prepare) return await handleClaimed(undefined);
-      const entry = (await this.repository.findPending(id)) as OutboxEntry<P> | null;
+      // The job's copy of the payload spares a read; a job the relay published has none.
+      const entry = carriedBy<P>(job) ?? ((await this.repository.findPending(id)) as OutboxEntry<P> | null);
       if (!entry) return;
-      tried = { entry, attempt: entry.attempts + 1 };
-      const context = { outboxId: id, attempt: entry.attempts + 1 };
-      await this.traced(entry, context.attempt, async () =>
-        handleClaimed(await handler.prepare!(entry.payload, context)),
+      tried = { entry };
+      await this.traced(entry, async (span) =>
+        handleClaimed(await handler.prepare!(entry.payload, { outboxId: id }), span),
       );
     } catch (error) {
       if (!tried) throw error;
-      const { entry, attempt } = tried as { entry: OutboxEntry<P>; attempt: number };
-      await this.onFailure(job, token, { ...entry, attempts: attempt }, startedAt, handler, error as Error);
+      const { entry, attempt } = tried as { entry: TriedEntry<P>; attempt?: number };
+      // A try that failed before its claim: the row says how many tries came before.
+      const attempts = attempt ?? ((await this.repository.findPending(id))?.attempts ?? -1) + 1;
+      if (attempts === 0) return; // finished meanwhile by another worker
+      await this.onFailure(job, token, { ...entry, attempts }, startedAt, handler, error as Error);
     }
   }
 
-  private traced<T>(entry: OutboxEntry<unknown>, attempt: number, work: () => Promise<T>): Promise<T> {
-    const attributes = { 'outbox.id': entry.id, 'outbox.topic': entry.topic, 'outbox.attempt': attempt };
+  private traced<T>(entry: TriedEntry<unknown>, work: (span: Span) => Promise<T>): Promise<T> {
+    const attributes = { 'outbox.id': entry.id, 'outbox.topic': entry.topic };
     return inSpan(entry.topic, attributes, work, entry.traceContext);
   }
 
@@ -123,7 +130,7 @@ export class OutboxJobRunner {
   private async onFailure<P>(
     job: Job<OutboxJobData>,
     token: string | undefined,
-    entry: OutboxEntry<P>,
+    entry: TriedEntry<P> & { attempts: number },
     startedAt: Date,
     handler: OutboxHandler<P>,
     error: Error,
@@ -163,7 +170,7 @@ export class OutboxJobRunner {
   private async waitForToken(
     job: Job<OutboxJobData>,
     token: string | undefined,
-    entry: OutboxEntry<unknown>,
+    entry: TriedEntry<unknown>,
     error: RateLimitedError,
   ): Promise<never> {
     const at = Date.now() + (error.retryAfterMs ?? 0) + Math.floor(Math.random() * RATE_LIMIT_JITTER_MS);
@@ -171,4 +178,13 @@ export class OutboxJobRunner {
     await job.moveToDelayed(at, token);
     throw new DelayedError();
   }
+}
+
+/** What a try knows of its row before the claim: enough to trace it and to record its failure. */
+type TriedEntry<P> = Pick<OutboxEntry<P>, 'id' | 'topic' | 'payload' | 'traceContext'>;
+
+function carriedBy<P>(job: Job<OutboxJobData>): TriedEntry<P> | null {
+  if (job.data.payload === undefined) return null;
+  const { outboxId, payload, traceContext } = job.data;
+  return { id: outboxId, topic: job.name, payload: payload as P, traceContext: traceContext ?? {} };
 }

@@ -57,9 +57,9 @@ export class OutboxPublisher implements JobQueue, OnModuleInit {
   }
 
   private async enqueue(topic: string, batch: Publishable[]): Promise<void> {
-    const jobs = batch.map(({ id, notBefore }) => ({
+    const jobs = batch.map(({ id, notBefore, carried }) => ({
       name: topic,
-      data: { outboxId: id } satisfies OutboxJobData,
+      data: { outboxId: id, ...carried } satisfies OutboxJobData,
       opts: { jobId: outboxJobId(id), delay: notBefore ? Math.max(0, notBefore.getTime() - Date.now()) : 0 },
     }));
     let timer: NodeJS.Timeout | undefined;
