@@ -76,7 +76,8 @@ export async function createWorkerContext(env: EnvironmentVariables): Promise<IN
  */
 function assertEveryTopicHasHandler(app: INestApplicationContext, env: EnvironmentVariables): void {
   if (env.APP_ROLE === 'api') return;
-  // Each running job holds a connection, a CRM sync up to two; plus the relay and a few for HTTP.
+  // Each running job holds a connection (a CRM sync only for a statement at a time while it calls the CRM); plus
+  // the relay and a few for HTTP.
   const needed = env.QUEUE_CONCURRENCY * OUTBOX_TOPICS.length + env.TRIAGE_CONCURRENCY + 5;
   if (env.DATABASE_POOL_SIZE < needed) {
     throw new Error(

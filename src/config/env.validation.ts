@@ -230,6 +230,17 @@ export class EnvironmentVariables {
   @Max(5)
   CRM_QUICK_PASSES = 3;
 
+  /**
+   * CRM syncs at once per worker process. They wait on the CRM outside any transaction, holding a database
+   * connection only for a statement at a time, and their calls to Bitrix24 share its batches: more at once means
+   * fuller batches under a spike.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  CRM_SYNC_CONCURRENCY = 25;
+
   /** Replay CRM dead letters of outages and blocks by themselves once the CRM answers again. */
   @Transform(toBool)
   @IsBoolean()
@@ -262,6 +273,13 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   BITRIX24_RATE_BURST = 50;
+
+  /** Commands sent together in one `batch` call when several wait for the bucket (Bitrix24 allows 50). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  BITRIX24_BATCH_SIZE = 50;
 
   // amoCRM (CRM_PROVIDER=amocrm): a long-lived token, or an OAuth app whose refresh token then lives in the database.
   @ValidateIf((env: EnvironmentVariables) => env.CRM_PROVIDER === 'amocrm' && !env.AMOCRM_CLIENT_ID)

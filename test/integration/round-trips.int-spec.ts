@@ -8,7 +8,11 @@ import { testEnv } from '../support/test-env';
  * 20 is where the hot path stands (see bench:round-trips for the list), and this keeps it from growing back.
  */
 const MAX_ROUND_TRIPS = 20;
-const MAX_COMMITS = 4;
+/**
+ * Four for the message, the bot's reply and the CRM's record of the lead, plus the local CRM's own write: a CRM
+ * is called outside the job's transaction (so that a slow CRM holds no connection), and the local CRM is a table.
+ */
+const MAX_COMMITS = 5;
 
 describe('the Postgres cost of one message', () => {
   let running: RunningApp;

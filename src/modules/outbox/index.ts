@@ -11,6 +11,6 @@ export {
   type OutboxTopic,
   type ReplyTopic,
 } from './outbox.topics';
-export type { OutboxContext, DeadLetterInfo, DeadLetterReason } from './domain/outbox-entry';
+export type { OutboxContext, PrepareContext, DeadLetterInfo, DeadLetterReason } from './domain/outbox-entry';
 export { DeadLetterDesk } from './application/dead-letter.desk';
 export type { DeadLetter, DeadLetterFilter, DeadLetterState } from './domain/dead-letter';

@@ -5,12 +5,39 @@ import { FakeHttpServer, type Fault, type FakeRequest, type FakeResponse } from 
 /**
  * A stateful amoCRM (API v4) account on a local port, answering with the shapes the real API uses: HAL
  * collections (`_embedded`, `_links`, `_page`), 204 with no body when a list or search finds nothing, problem+json
- * errors (400 with `validation-errors`, 401, 402, 403, 429 with `retry_after`), complex adds answering
+ * errors (400 with `validation-errors`, 401, 402, 403, 422, 429 with `retry_after`), complex adds answering
  * `[{id, contact_id, company_id, request_id, merged}]`, and an OAuth endpoint whose refresh tokens are single-use.
  *
- * What it does not model: duplicate control (`merged` is always false), companies, pagination beyond one page,
- * users and pipelines (any numeric pipeline/status/responsible id is accepted).
+ * Real limits:
+ * - at most `ratePerSec` requests in any one-second window (amoCRM: 7, developers.kommo.com/docs/limitations),
+ *   shared by every endpoint and every client of the account, the token endpoint included; over it a 429
+ *   problem+json with `retry_after` (seconds, `retryAfterSec`). Only admitted requests fill the window. The
+ *   default is `DEFAULT_RATE_PER_SEC` (see there). Opt-in: `blockAfter`, the 403 on every request that amoCRM gives
+ *   an IP after repeated 429s;
+ * - `POST /api/v4/leads/complex`: at most 50 leads a request (developers.kommo.com/reference/complex-leads), one
+ *   contact and one company a lead, 40 custom field values an entity;
+ * - notes and tasks: at most 250 items a request (the general cap of the limitations page; 50 is only advised).
+ * A request over a cap gets 422; an invalid item fails the whole request with a 400 listing every bad item.
+ *
+ * What it does not model: duplicate control (`merged` is always false), pagination beyond one page, users and
+ * pipelines (any numeric pipeline/status/responsible id is accepted), company custom fields.
  */
+
+/** amoCRM's documented request rate: "not more than 7 requests per second". */
+export const AMO_RATE_PER_SEC = 7;
+/**
+ * `ratePerSec` when the constructor is not given one. Meant to be `AMO_RATE_PER_SEC`; it stays unlimited while
+ * suites written before the limit drive the adapter faster than amoCRM allows (amocrm-crm.int-spec at
+ * AMOCRM_RATE_PER_SEC=50, crm-faults.int-spec at 500, `benchEnv()` at 200). Pass `ratePerSec: AMO_RATE_PER_SEC`.
+ */
+export const DEFAULT_RATE_PER_SEC: number = Infinity;
+/** Leads per `POST /api/v4/leads/complex`. */
+export const COMPLEX_MAX_LEADS = 50;
+/** Entities added per request on the other batch endpoints (notes, tasks). */
+export const MAX_ITEMS_PER_REQUEST = 250;
+/** Custom field values per added entity. */
+const MAX_FIELD_VALUES = 40;
+const RATE_WINDOW_MS = 1000;
 
 const HAL = { 'content-type': 'application/hal+json' };
 const PROBLEM = { 'content-type': 'application/problem+json' };
@@ -44,6 +71,14 @@ interface ContactRecord {
   first_name: string;
   last_name: string;
   custom_fields_values: CustomFieldValue[];
+  companyId: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface CompanyRecord {
+  id: number;
+  name: string;
   created_at: number;
   updated_at: number;
 }
@@ -57,6 +92,7 @@ interface LeadRecord {
   custom_fields_values: CustomFieldValue[];
   tags: Array<{ id: number; name: string }>;
   contactIds: number[];
+  companyId: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -90,6 +126,35 @@ export interface FakeAmoCrmOptions {
   /** When set, this long-lived token is accepted as a bearer token (private integration). */
   longLivedToken?: string;
   accessTokenTtlSec?: number;
+  /**
+   * Requests admitted in any one-second window, all endpoints and clients together. amoCRM's is `AMO_RATE_PER_SEC`
+   * (7); default `DEFAULT_RATE_PER_SEC`; `Infinity`: no limit.
+   */
+  ratePerSec?: number;
+  /** Opt-in: block the account (403 on every request) after repeated 429s. Default: never blocks. */
+  blockAfter?: BlockRule;
+}
+
+/**
+ * "Repeated violations get the IP blocked with 403 on every request" (developers.kommo.com/docs/http-codes). How
+ * many and for how long amoCRM does not publish; these are the fake's knobs.
+ */
+export interface BlockRule {
+  /** This many 429s for the rate limit ... */
+  refusals: number;
+  /** ... within this long (default 60 s) ... */
+  withinMs?: number;
+  /** ... block every request for this long (default: until `unblock()`). */
+  forMs?: number;
+}
+
+/** CRM objects a client created or changed, one per lead, contact, company, note or task (bulk items count one each). */
+export interface WriteItems {
+  leads: number;
+  contacts: number;
+  companies: number;
+  notes: number;
+  tasks: number;
 }
 
 export interface RandomFault {
@@ -126,8 +191,17 @@ export class FakeAmoCrm implements CrmFakeView {
   readonly clientSecret: string;
   readonly redirectUri: string;
   readonly initialRefreshToken = token('def502-initial-');
-  /** Seconds in the `retry_after` of the 429s `fail('rate-limited')` produces. */
+  /** Seconds in the `retry_after` of the 429s: those of the rate limit and those `fail('rate-limited')` produces. */
   retryAfterSec = 2;
+  /**
+   * Requests admitted in any one-second (sliding) window, shared by all endpoints and clients of the account,
+   * the token endpoint included: amoCRM's is `AMO_RATE_PER_SEC` (7); `Infinity` switches the limit off. May be
+   * changed at any time. Requests answered by an injected fault (`fail`, `failRaw`, `failureRate`) never reach the
+   * limiter.
+   */
+  ratePerSec: number;
+  /** Opt-in: after this many 429s the account is blocked (403 on every request). Undefined: never. */
+  blockAfter: BlockRule | undefined;
   /** Delay before the token endpoint answers: widens the window in which two workers race to refresh. */
   tokenLatencyMs = 0;
   /** Every answer a route gave (faults injected by FakeHttpServer are not in it). */
@@ -145,7 +219,15 @@ export class FakeAmoCrm implements CrmFakeView {
   private readonly leadRecords = new Map<number, LeadRecord>();
   private readonly noteRecords = new Map<number, NoteRecord>();
   private readonly taskRecords = new Map<number, TaskRecord>();
+  private readonly companyRecords = new Map<number, CompanyRecord>();
   private readonly tagIds = new Map<string, number>();
+  private nextCompanyId = 12117901;
+  private readonly admittedAtMs: number[] = [];
+  private readonly recentRefusalsAtMs: number[] = [];
+  private refusedForRate = 0;
+  private refusedForBlock = 0;
+  private blockedUntilMs = 0;
+  private readonly written: WriteItems = { leads: 0, contacts: 0, companies: 0, notes: 0, tasks: 0 };
   private nextContactId = 12117201;
   private nextLeadId = 9774701;
   private nextNoteId = 70000001;
@@ -159,6 +241,8 @@ export class FakeAmoCrm implements CrmFakeView {
     this.redirectUri = options.redirectUri ?? 'https://volna.example/amocrm/callback';
     this.longLivedToken = options.longLivedToken;
     this.accessTokenTtlSec = options.accessTokenTtlSec ?? 86400;
+    this.ratePerSec = options.ratePerSec ?? DEFAULT_RATE_PER_SEC;
+    this.blockAfter = options.blockAfter;
     this.refreshTokens.set(this.initialRefreshToken, { spent: false });
     this.routes();
   }
@@ -275,6 +359,54 @@ export class FakeAmoCrm implements CrmFakeView {
     }));
   }
 
+  /** 429s the rate limit gave (not those injected with `fail('rate-limited')`). */
+  get rateRefusals(): number {
+    return this.refusedForRate;
+  }
+
+  /** 403s given because the account was blocked by `blockAfter`. */
+  get blockRefusals(): number {
+    return this.refusedForBlock;
+  }
+
+  /** Whether `blockAfter` has blocked the account right now. */
+  get blocked(): boolean {
+    return this.blockedUntilMs > Date.now();
+  }
+
+  /** Lifts a block (as amoCRM support would) and forgets the 429s that led to it. */
+  unblock(): void {
+    this.blockedUntilMs = 0;
+    this.recentRefusalsAtMs.length = 0;
+  }
+
+  // ---- counters ----------------------------------------------------------------------------------------------
+
+  /** HTTP requests the fake received, every endpoint and outcome (refused, faulted, hung and dropped included). */
+  httpCalls(): number {
+    return this.server.requests.length;
+  }
+
+  /**
+   * CRM objects created or changed by clients: every lead, new embedded contact or company, note and task, each
+   * item of a bulk call counted on its own. Linking an existing contact or company by id writes nothing new. A call
+   * whose answer was lost (`drop-after`) counts: it took effect. Refused and invalid calls write nothing.
+   */
+  writeItemCount(): number {
+    const w = this.written;
+    return w.leads + w.contacts + w.companies + w.notes + w.tasks;
+  }
+
+  /** `writeItemCount()` by kind. */
+  writeItems(): WriteItems {
+    return { ...this.written };
+  }
+
+  /** GET requests to the API the fake received (searches with `query`, filtered lists, gets by id), any outcome. */
+  lookupCount(): number {
+    return this.server.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v4/')).length;
+  }
+
   /** The service's environment for this fake in OAuth mode (fresh database: the seed refresh token is used once). */
   benchEnv(base: string = this.baseUrl): Record<string, string> {
     return {
@@ -351,6 +483,21 @@ export class FakeAmoCrm implements CrmFakeView {
     }));
   }
 
+  /** Companies, and the lead ids each is linked to. */
+  companies(): Array<{ id: string; name: string; leadIds: string[] }> {
+    return [...this.companyRecords.values()].map((company) => ({
+      id: String(company.id),
+      name: company.name,
+      leadIds: [...this.leadRecords.values()].filter((l) => l.companyId === company.id).map((l) => String(l.id)),
+    }));
+  }
+
+  /** The contact linked to a lead (its main one), or null. */
+  contactOf(crmLeadId: string): string | null {
+    const id = this.leadRecords.get(Number(crmLeadId))?.contactIds[0];
+    return id === undefined ? null : String(id);
+  }
+
   comments(crmLeadId: string): string[] {
     return [...this.noteRecords.values()]
       .filter((note) => note.entity_id === Number(crmLeadId))
@@ -374,18 +521,72 @@ export class FakeAmoCrm implements CrmFakeView {
   // ---- wire ----------------------------------------------------------------------------------------------------
 
   private routes(): void {
-    const s = this.server;
-    s.route('POST', '/oauth2/access_token', (r) => this.oauth(r));
-    s.route('GET', '/api/v4/contacts', (r) => this.api(r, () => this.listContacts(r)));
-    s.route('GET', /^\/api\/v4\/contacts\/\d+$/, (r) => this.api(r, () => this.getContact(r)));
-    s.route('GET', '/api/v4/leads', (r) => this.api(r, () => this.listLeads(r)));
-    s.route('POST', '/api/v4/leads/complex', (r) => this.api(r, () => this.addComplex(r)));
-    s.route('POST', '/api/v4/leads/notes', (r) => this.api(r, () => this.addNotes(r, null)));
-    s.route('GET', /^\/api\/v4\/leads\/\d+\/notes$/, (r) => this.api(r, () => this.listNotes(r)));
-    s.route('POST', /^\/api\/v4\/leads\/\d+\/notes$/, (r) => this.api(r, () => this.addNotes(r, idIn(r.path, 3))));
-    s.route('GET', /^\/api\/v4\/leads\/\d+$/, (r) => this.api(r, () => this.getLead(r)));
-    s.route('GET', '/api/v4/tasks', (r) => this.api(r, () => this.listTasks(r)));
-    s.route('POST', '/api/v4/tasks', (r) => this.api(r, () => this.addTasks(r)));
+    // Every route goes through the account's gate (block, then rate limit) before anything else, as at amoCRM.
+    const route = (
+      method: string,
+      path: RegExp | string,
+      handle: (r: FakeRequest) => FakeResponse | Promise<FakeResponse>,
+    ) => this.server.route(method, path, (r) => this.gate(r, () => handle(r)));
+    route('POST', '/oauth2/access_token', (r) => this.oauth(r));
+    route('GET', '/api/v4/contacts', (r) => this.api(r, () => this.listContacts(r)));
+    route('GET', /^\/api\/v4\/contacts\/\d+$/, (r) => this.api(r, () => this.getContact(r)));
+    route('GET', '/api/v4/leads', (r) => this.api(r, () => this.listLeads(r)));
+    route('POST', '/api/v4/leads/complex', (r) => this.api(r, () => this.addComplex(r)));
+    route('POST', '/api/v4/leads/notes', (r) => this.api(r, () => this.addNotes(r, null)));
+    route('GET', /^\/api\/v4\/leads\/\d+\/notes$/, (r) => this.api(r, () => this.listNotes(r)));
+    route('POST', /^\/api\/v4\/leads\/\d+\/notes$/, (r) => this.api(r, () => this.addNotes(r, idIn(r.path, 3))));
+    route('GET', /^\/api\/v4\/leads\/\d+$/, (r) => this.api(r, () => this.getLead(r)));
+    route('GET', '/api/v4/tasks', (r) => this.api(r, () => this.listTasks(r)));
+    route('POST', '/api/v4/tasks', (r) => this.api(r, () => this.addTasks(r)));
+  }
+
+  /** A blocked account answers 403 to everything; over the rate, 429; else the route runs. */
+  private gate(
+    request: FakeRequest,
+    handle: () => FakeResponse | Promise<FakeResponse>,
+  ): FakeResponse | Promise<FakeResponse> {
+    const nowMs = Date.now();
+    if (this.blockedUntilMs > nowMs) {
+      this.refusedForBlock += 1;
+      return this.record(
+        request,
+        problem(403, 'Forbidden', 'Access denied: too many requests, the address is blocked'),
+      );
+    }
+    if (!this.admit(nowMs)) {
+      this.refusedForRate += 1;
+      this.noteRefusal(nowMs);
+      return this.record(
+        request,
+        problem(429, 'Too Many Requests', 'Too many requests', { retry_after: this.retryAfterSec }),
+      );
+    }
+    return handle();
+  }
+
+  /** Sliding window: admits the request if fewer than `ratePerSec` were admitted in the last second. */
+  private admit(nowMs: number): boolean {
+    if (!(this.ratePerSec < Infinity)) return true;
+    const window = this.admittedAtMs;
+    let stale = 0;
+    while (stale < window.length && window[stale] <= nowMs - RATE_WINDOW_MS) stale += 1;
+    window.splice(0, stale);
+    if (window.length >= this.ratePerSec) return false;
+    window.push(nowMs);
+    return true;
+  }
+
+  private noteRefusal(nowMs: number): void {
+    const rule = this.blockAfter;
+    if (!rule) return;
+    const recent = this.recentRefusalsAtMs;
+    recent.push(nowMs);
+    const since = nowMs - (rule.withinMs ?? 60_000);
+    while (recent.length > 0 && recent[0] <= since) recent.shift();
+    if (recent.length >= rule.refusals) {
+      this.blockedUntilMs = nowMs + (rule.forMs ?? Infinity);
+      recent.length = 0;
+    }
   }
 
   private record(request: FakeRequest, response: FakeResponse): FakeResponse {
@@ -451,7 +652,10 @@ export class FakeAmoCrm implements CrmFakeView {
   // ---- contacts ------------------------------------------------------------------------------------------------
 
   private contactView(contact: ContactRecord, withLeads: boolean): Record<string, unknown> {
-    const embedded: Record<string, unknown> = { tags: [], companies: [] };
+    const embedded: Record<string, unknown> = {
+      tags: [],
+      companies: contact.companyId === null ? [] : [this.companyLink(contact.companyId)],
+    };
     if (withLeads) {
       embedded.leads = [...this.leadRecords.values()]
         .filter((lead) => lead.contactIds.includes(contact.id))
@@ -478,8 +682,30 @@ export class FakeAmoCrm implements CrmFakeView {
     };
   }
 
+  /**
+   * `query` is one string (or number) per request: a PHP-style array (`query[]=a&query[]=b`) is refused with a 400,
+   * a repeated `query` counts once (the last, as PHP reads it), and a comma is only a character ("9131,9132"
+   * matches nothing). Several phones take several requests.
+   */
+  private searchQuery(request: FakeRequest): { query: string | null } | { refused: FakeResponse } {
+    if ([...request.query.keys()].some((key) => key.startsWith('query['))) {
+      return {
+        refused: validationFailed([
+          {
+            requestId: '0',
+            errors: [{ code: 'InvalidType', path: 'query', detail: 'This value should be of type string.' }],
+          },
+        ]),
+      };
+    }
+    const all = request.query.getAll('query');
+    return { query: all.length > 0 ? all[all.length - 1] : null };
+  }
+
   private listContacts(request: FakeRequest): FakeResponse {
-    const query = request.query.get('query');
+    const search = this.searchQuery(request);
+    if ('refused' in search) return search.refused;
+    const query = search.query;
     const withLeads = (request.query.get('with') ?? '').split(',').includes('leads');
     const limit = Math.min(250, Number(request.query.get('limit') ?? 50) || 50);
     const found = [...this.contactRecords.values()]
@@ -530,11 +756,31 @@ export class FakeAmoCrm implements CrmFakeView {
             : {}),
         })),
       })),
+      companyId: null,
       created_at: now(),
       updated_at: now(),
     };
     this.contactRecords.set(contact.id, contact);
     return contact;
+  }
+
+  private companyLink(id: number): Record<string, unknown> {
+    return { id, _links: { self: { href: `${this.baseUrl}/api/v4/companies/${id}` } } };
+  }
+
+  private companyProblems(company: Record<string, any>, path: string): ValidationProblem[] {
+    if (company?.id !== undefined) {
+      return this.companyRecords.has(Number(company.id))
+        ? []
+        : [{ code: 'NotFound', path: `${path}.id`, detail: 'Company not found' }];
+    }
+    if (typeof company?.name !== 'string' || company.name === '') {
+      return [{ code: 'NotBlank', path: `${path}.name`, detail: 'This value should not be blank.' }];
+    }
+    if (company.custom_fields_values !== undefined) {
+      return [{ code: 'NotSupportedChoice', path: `${path}.custom_fields_values`, detail: 'Unknown field.' }];
+    }
+    return [];
   }
 
   private contactProblems(contact: Record<string, any>, path: string): ValidationProblem[] {
@@ -545,12 +791,17 @@ export class FakeAmoCrm implements CrmFakeView {
       }
       return problems;
     }
+    for (const key of ['name', 'first_name', 'last_name']) {
+      if (contact[key] !== undefined && typeof contact[key] !== 'string') {
+        problems.push({ code: 'InvalidType', path: `${path}.${key}`, detail: 'This value should be of type string.' });
+      }
+    }
     const fields = contact.custom_fields_values;
-    if (fields !== undefined && !Array.isArray(fields)) {
+    if (fields !== undefined && (!Array.isArray(fields) || fields.length > MAX_FIELD_VALUES)) {
       problems.push({
         code: 'InvalidType',
         path: `${path}.custom_fields_values`,
-        detail: 'This value should be of type array.',
+        detail: `This value should be an array of at most ${MAX_FIELD_VALUES} values.`,
       });
       return problems;
     }
@@ -589,7 +840,7 @@ export class FakeAmoCrm implements CrmFakeView {
   private leadView(lead: LeadRecord, withContacts: boolean): Record<string, unknown> {
     const embedded: Record<string, unknown> = {
       tags: lead.tags.map((t) => ({ id: t.id, name: t.name, color: null })),
-      companies: [],
+      companies: lead.companyId === null ? [] : [this.companyLink(lead.companyId)],
     };
     if (withContacts) {
       embedded.contacts = lead.contactIds.map((id, i) => ({
@@ -624,7 +875,9 @@ export class FakeAmoCrm implements CrmFakeView {
   }
 
   private listLeads(request: FakeRequest): FakeResponse {
-    const query = request.query.get('query');
+    const search = this.searchQuery(request);
+    if ('refused' in search) return search.refused;
+    const query = search.query;
     const withContacts = (request.query.get('with') ?? '').split(',').includes('contacts');
     const limit = Math.min(250, Number(request.query.get('limit') ?? 50) || 50);
     const found = [...this.leadRecords.values()]
@@ -673,8 +926,12 @@ export class FakeAmoCrm implements CrmFakeView {
     }
     const fields = item.custom_fields_values;
     if (fields !== undefined) {
-      if (!Array.isArray(fields) || fields.length > 40) {
-        problems.push({ code: 'InvalidType', path: 'custom_fields_values', detail: 'At most 40 values.' });
+      if (!Array.isArray(fields) || fields.length > MAX_FIELD_VALUES) {
+        problems.push({
+          code: 'InvalidType',
+          path: 'custom_fields_values',
+          detail: `This value should be an array of at most ${MAX_FIELD_VALUES} values.`,
+        });
       } else {
         fields.forEach((field: Record<string, any>, i: number) => {
           if (field.field_id !== this.externalIdFieldId) {
@@ -703,34 +960,56 @@ export class FakeAmoCrm implements CrmFakeView {
         problems.push({ code: 'InvalidType', path: '_embedded.tags', detail: 'This value should be of type array.' });
       } else {
         embedded.tags.forEach((tag: Record<string, any>, i: number) => {
-          if (typeof tag?.name !== 'string' && !isInt(tag?.id)) {
-            problems.push({
-              code: 'NotBlank',
-              path: `_embedded.tags.${i}.name`,
-              detail: 'This value should not be blank.',
-            });
+          if (typeof tag?.name === 'string' && tag.name !== '') return;
+          if (isInt(tag?.id)) {
+            if (![...this.tagIds.values()].includes(tag.id)) {
+              problems.push({ code: 'NotFound', path: `_embedded.tags.${i}.id`, detail: 'Tag not found' });
+            }
+            return;
           }
+          problems.push({
+            code: 'NotBlank',
+            path: `_embedded.tags.${i}.name`,
+            detail: 'This value should not be blank.',
+          });
         });
       }
     }
-    if (embedded.contacts !== undefined) {
-      if (!Array.isArray(embedded.contacts) || embedded.contacts.length > 1) {
-        problems.push({ code: 'TooMany', path: '_embedded.contacts', detail: 'At most one contact per lead.' });
-      } else if (embedded.contacts[0]) {
-        problems.push(...this.contactProblems(embedded.contacts[0], '_embedded.contacts.0'));
+    for (const kind of ['contacts', 'companies'] as const) {
+      const list = embedded[kind];
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || list.length > 1) {
+        problems.push({ code: 'TooMany', path: `_embedded.${kind}`, detail: `At most one of ${kind} per lead.` });
+      } else if (list[0]) {
+        problems.push(
+          ...(kind === 'contacts'
+            ? this.contactProblems(list[0], '_embedded.contacts.0')
+            : this.companyProblems(list[0], '_embedded.companies.0')),
+        );
       }
     }
     return problems;
   }
 
+  /**
+   * `POST /api/v4/leads/complex`: up to 50 leads, each with at most one contact and one company, new (created) or
+   * existing (`{id}`, linked). Validation first, for every item; one bad item fails the whole request (400, every bad
+   * item listed by its `request_id`, else its index) and nothing is written. Then all of it is written at once, so a
+   * fault that loses the answer (`drop-after`) leaves every lead, contact and company in place.
+   */
   private addComplex(request: FakeRequest): FakeResponse {
     const items = request.body;
     if (!Array.isArray(items) || items.length === 0) return problem(400, 'Bad Request', 'Request body is empty');
-    if (items.length > 50) return problem(422, 'Unprocessable Entity', 'At most 50 leads per request');
+    if (items.length > COMPLEX_MAX_LEADS) {
+      return problem(422, 'Unprocessable Entity', `At most ${COMPLEX_MAX_LEADS} leads per request`);
+    }
     const invalid = items
       .map((item: Record<string, any>, i: number) => ({
         requestId: String(item?.request_id ?? i),
-        errors: this.leadProblems(item ?? {}),
+        errors:
+          item !== null && typeof item === 'object' && !Array.isArray(item)
+            ? this.leadProblems(item)
+            : [{ code: 'InvalidType', path: '', detail: 'This value should be of type object.' }],
       }))
       .filter((entry) => entry.errors.length > 0);
     if (invalid.length > 0) return validationFailed(invalid);
@@ -738,9 +1017,21 @@ export class FakeAmoCrm implements CrmFakeView {
     const results = items.map((item: Record<string, any>, i: number) => {
       const embedded = item._embedded ?? {};
       const contactInput = embedded.contacts?.[0];
-      let contactId: number | null = null;
-      if (contactInput?.id !== undefined) contactId = Number(contactInput.id);
-      else if (contactInput) contactId = this.insertContact(contactInput).id;
+      const companyInput = embedded.companies?.[0];
+      let contact: ContactRecord | null = null;
+      if (contactInput?.id !== undefined) contact = this.contactRecords.get(Number(contactInput.id)) ?? null;
+      else if (contactInput) {
+        contact = this.insertContact(contactInput);
+        this.written.contacts += 1;
+      }
+      let companyId: number | null = null;
+      if (companyInput?.id !== undefined) companyId = Number(companyInput.id);
+      else if (companyInput) {
+        companyId = this.insertCompany(String(companyInput.name)).id;
+        this.written.companies += 1;
+        // "When you create a new contact and company, they will be linked together."
+        if (contact && contactInput?.id === undefined) contact.companyId = companyId;
+      }
       const lead: LeadRecord = {
         id: this.nextLeadId++,
         name: typeof item.name === 'string' ? item.name : `Сделка #${this.nextLeadId - 1}`,
@@ -756,16 +1047,37 @@ export class FakeAmoCrm implements CrmFakeView {
             values: [{ value: String(f.values[0].value) }],
           }),
         ),
-        tags: ((embedded.tags as Array<Record<string, any>> | undefined) ?? []).map((t) => this.tag(String(t.name))),
-        contactIds: contactId === null ? [] : [contactId],
+        tags: ((embedded.tags as Array<Record<string, any>> | undefined) ?? []).map((t) =>
+          typeof t.name === 'string' && t.name !== '' ? this.tag(t.name) : this.tagById(t.id),
+        ),
+        contactIds: contact === null ? [] : [contact.id],
+        companyId,
         created_at: now(),
         updated_at: now(),
       };
       this.leadRecords.set(lead.id, lead);
+      this.written.leads += 1;
       const requestId = item.request_id !== undefined ? String(item.request_id) : String(i);
-      return { id: lead.id, contact_id: contactId, company_id: null, request_id: [requestId], merged: false };
+      return {
+        id: lead.id,
+        contact_id: contact?.id ?? null,
+        company_id: companyId,
+        request_id: [requestId],
+        merged: false,
+      };
     });
     return { status: 200, headers: HAL, body: results };
+  }
+
+  private insertCompany(name: string): CompanyRecord {
+    const company: CompanyRecord = { id: this.nextCompanyId++, name, created_at: now(), updated_at: now() };
+    this.companyRecords.set(company.id, company);
+    return company;
+  }
+
+  private tagById(id: number): { id: number; name: string } {
+    const name = [...this.tagIds].find(([, tagId]) => tagId === id)?.[0] ?? String(id);
+    return { id, name };
   }
 
   private tag(name: string): { id: number; name: string } {
@@ -779,9 +1091,16 @@ export class FakeAmoCrm implements CrmFakeView {
 
   // ---- notes ---------------------------------------------------------------------------------------------------
 
+  /**
+   * `POST /api/v4/leads/notes` (each item names its lead in `entity_id`, any number of leads per call) or
+   * `POST /api/v4/leads/{id}/notes` (all on that lead). Up to 250 items; all valid or none written.
+   */
   private addNotes(request: FakeRequest, pathLeadId: number | null): FakeResponse {
     const items = request.body;
     if (!Array.isArray(items) || items.length === 0) return problem(400, 'Bad Request', 'Request body is empty');
+    if (items.length > MAX_ITEMS_PER_REQUEST) {
+      return problem(422, 'Unprocessable Entity', `At most ${MAX_ITEMS_PER_REQUEST} entities per request`);
+    }
     const invalid: Array<{ requestId: string; errors: ValidationProblem[] }> = [];
     items.forEach((item: Record<string, any>, i: number) => {
       const errors: ValidationProblem[] = [];
@@ -810,6 +1129,7 @@ export class FakeAmoCrm implements CrmFakeView {
         created_at: now(),
       };
       this.noteRecords.set(note.id, note);
+      this.written.notes += 1;
       return {
         id: note.id,
         entity_id: note.entity_id,
@@ -859,9 +1179,13 @@ export class FakeAmoCrm implements CrmFakeView {
 
   // ---- tasks ---------------------------------------------------------------------------------------------------
 
+  /** `POST /api/v4/tasks`: up to 250 tasks, each on its own entity; all valid or none written. */
   private addTasks(request: FakeRequest): FakeResponse {
     const items = request.body;
     if (!Array.isArray(items) || items.length === 0) return problem(400, 'Bad Request', 'Request body is empty');
+    if (items.length > MAX_ITEMS_PER_REQUEST) {
+      return problem(422, 'Unprocessable Entity', `At most ${MAX_ITEMS_PER_REQUEST} entities per request`);
+    }
     const invalid: Array<{ requestId: string; errors: ValidationProblem[] }> = [];
     items.forEach((item: Record<string, any>, i: number) => {
       const errors: ValidationProblem[] = [];
@@ -878,7 +1202,7 @@ export class FakeAmoCrm implements CrmFakeView {
             path: 'entity_type',
             detail: 'The value you selected is not a valid choice.',
           });
-        } else if (item.entity_type === 'leads' && !this.leadRecords.has(item.entity_id)) {
+        } else if (!this.entityExists(item.entity_type, item.entity_id)) {
           errors.push({ code: 'NotFound', path: 'entity_id', detail: 'Entity not found' });
         }
       }
@@ -903,6 +1227,7 @@ export class FakeAmoCrm implements CrmFakeView {
         created_at: now(),
       };
       this.taskRecords.set(task.id, task);
+      this.written.tasks += 1;
       return {
         id: task.id,
         request_id: String(item.request_id ?? i),
@@ -958,6 +1283,18 @@ export class FakeAmoCrm implements CrmFakeView {
         },
       },
     };
+  }
+
+  /** Customers are not modelled: any integer id of one is taken. */
+  private entityExists(type: string, id: unknown): boolean {
+    if (!isInt(id)) return false;
+    const records: Record<string, Map<number, unknown> | null> = {
+      leads: this.leadRecords,
+      contacts: this.contactRecords,
+      companies: this.companyRecords,
+      customers: null,
+    };
+    return records[type] === null || !!records[type]?.has(id as number);
   }
 
   private fieldValue(fields: CustomFieldValue[], fieldId: number): string | null {

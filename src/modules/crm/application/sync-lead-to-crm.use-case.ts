@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../config/env.validation';
 import { crmDeliveries } from '../../../observability/metrics';
-import { PermanentError, TransientError } from '../../../shared/domain-error';
+import { PermanentError, RateLimitedError, TransientError } from '../../../shared/domain-error';
 import { maskPhone } from '../../../shared/phone';
-import { LeadsFacade } from '../../leads';
+import { LeadsFacade, type LeadForCrm } from '../../leads';
 import { ManagerAlerts } from '../../notifications';
 import type { DeadLetterInfo } from '../../outbox';
-import { CrmGateway } from '../ports/crm-gateway.port';
+import { CrmGateway, type CrmLeadRef } from '../ports/crm-gateway.port';
 
 /**
  * A sync is several CRM calls (find the contact, create it, file the lead, add a task). A blip in one of them
@@ -18,7 +18,25 @@ const QUICK_PASS_PAUSE_MS = 200;
 const isBlip = (error: unknown) =>
   error instanceof TransientError && (error.retryAfterMs === undefined || error.retryAfterMs <= 2000);
 
-/** Sends the lead's current state to the CRM and remembers the CRM's id for it. */
+/**
+ * Longer than any sync: each step that makes progress renews it, and a sync whose worker died gives the lead up
+ * when it lapses.
+ */
+const LEASE_MS = 2 * 60_000;
+/** Another sync of the lead is under way: this one waits for it, and then has little or nothing left to do. */
+const BUSY_RETRY_MS = 2000;
+
+/** What a sync brought to the CRM, to be recorded in the job's transaction. */
+export interface DeliveredLead {
+  ref: CrmLeadRef;
+  /** The newest message the CRM now has. */
+  through: Date;
+}
+
+/**
+ * Sends the lead's current state to the CRM and remembers the CRM's id for it. The CRM calls (`deliver`) run
+ * outside any transaction, under the lead's lease; the job's transaction then records the result (`record`).
+ */
 @Injectable()
 export class SyncLeadToCrmUseCase {
   constructor(
@@ -28,33 +46,47 @@ export class SyncLeadToCrmUseCase {
     private readonly env: EnvironmentVariables,
   ) {}
 
-  async execute(leadId: string, attempt: number): Promise<void> {
-    await this.leads.lockForCrmSync(leadId);
-    const lead = await this.leads.leadForCrm(leadId);
+  /** `attempt`: unknown means a previous try may have reached the CRM, so the adapter looks before it creates. */
+  async deliver(leadId: string, attempt = 2): Promise<DeliveredLead> {
+    const lead = await this.leads.leaseLeadForCrm(leadId, LEASE_MS);
     if (!lead) throw new PermanentError(`lead ${leadId} does not exist`);
+    if (lead === 'held') throw new RateLimitedError(`lead ${leadId} is being synced by another worker`, BUSY_RETRY_MS);
+    try {
+      const ref = await this.upsert(lead, attempt);
+      const newest = lead.transcript.at(-1)?.at ?? lead.crmDeliveredAt ?? new Date(0);
+      return { ref, through: newest };
+    } catch (error) {
+      crmDeliveries.inc({ provider: this.crm.provider, result: 'failed' });
+      await this.leads.releaseCrmLease(leadId).catch(() => undefined); // else it lapses
+      throw error;
+    }
+  }
+
+  /** In the job's transaction: the lead is in the CRM as `deliver` left it; the lease ends. */
+  async record(leadId: string, delivered: DeliveredLead, attempt: number): Promise<void> {
+    await this.leads.markCrmDelivered(leadId, {
+      provider: this.crm.provider,
+      externalId: delivered.ref.externalId,
+      refs: delivered.ref.refs,
+      attempts: attempt,
+      through: delivered.through,
+    });
+    crmDeliveries.inc({ provider: this.crm.provider, result: 'delivered' });
+  }
+
+  private async upsert(lead: LeadForCrm, attempt: number): Promise<CrmLeadRef> {
     const refs = { ...lead.crmRefs };
     const saveRefs = async (saved: Record<string, string>) => {
       Object.assign(refs, saved);
-      await this.leads.saveCrmRefs(leadId, saved);
+      await this.leads.saveCrmRefs(lead.id, saved, LEASE_MS);
     };
     for (let pass = 1; ; pass++) {
       try {
         // From the second pass on, the adapter resumes from the saved refs and looks up before creating.
         const context = { attempt: pass === 1 ? attempt : attempt + pass, saveRefs };
-        const ref = await this.crm.upsertLead({ ...lead, crmRefs: { ...refs } }, context);
-        await this.leads.markCrmDelivered(leadId, {
-          provider: this.crm.provider,
-          externalId: ref.externalId,
-          refs: ref.refs,
-          attempts: attempt,
-        });
-        crmDeliveries.inc({ provider: this.crm.provider, result: 'delivered' });
-        return;
+        return await this.crm.upsertLead({ ...lead, crmRefs: { ...refs } }, context);
       } catch (error) {
-        if (!isBlip(error) || pass >= this.env.CRM_QUICK_PASSES) {
-          crmDeliveries.inc({ provider: this.crm.provider, result: 'failed' });
-          throw error;
-        }
+        if (!isBlip(error) || pass >= this.env.CRM_QUICK_PASSES) throw error;
         await new Promise((resolve) => setTimeout(resolve, QUICK_PASS_PAUSE_MS * pass));
       }
     }

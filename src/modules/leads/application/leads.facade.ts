@@ -7,7 +7,7 @@ import { refineLead, type LeadAssessment, type LeadForCrm, type LeadView } from 
 import type { ConversationFilter, ConversationSummary, LeadDetail, LeadFilter } from '../domain/lead-detail';
 import type { ClientMessage, InboundMessage, MessageRecipient, StoredMessage } from '../domain/message';
 import { LeadQueries } from '../ports/lead-queries.port';
-import { LeadStore, type LeadWritten } from '../ports/lead-store.port';
+import { LeadStore, type CrmDelivery, type LeadWritten } from '../ports/lead-store.port';
 import { MessageStore, type AcceptedMessage } from '../ports/message-store.port';
 
 /** A lead changed by others this many times while one message was written to it is a bug, not contention. */
@@ -139,23 +139,24 @@ export class LeadsFacade {
     return this.leads.leadForCrm(leadId);
   }
 
-  markCrmDelivered(
-    leadId: string,
-    delivery: { provider: string; externalId: string; refs: Record<string, string>; attempts: number },
-  ): Promise<void> {
+  markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<void> {
     return this.leads.markCrmDelivered(leadId, delivery);
   }
 
   /**
    * Two syncs of one lead (the client wrote twice before the first was filed) must not both find it absent and
-   * file it twice: the second waits for the first's transaction and then sees its CRM id.
+   * file it twice: a sync holds the lead's lease while it calls the CRM. False when another sync holds it.
    */
-  lockForCrmSync(leadId: string): Promise<void> {
-    return this.leads.lockForCrmSync(leadId);
+  leaseLeadForCrm(leadId: string, leaseMs: number): Promise<LeadForCrm | 'held' | null> {
+    return this.leads.leaseLeadForCrm(leadId, leaseMs);
   }
 
-  saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
-    return this.leads.saveCrmRefs(leadId, refs);
+  releaseCrmLease(leadId: string): Promise<void> {
+    return this.leads.releaseCrmLease(leadId);
+  }
+
+  saveCrmRefs(leadId: string, refs: Record<string, string>, leaseMs: number): Promise<void> {
+    return this.leads.saveCrmRefs(leadId, refs, leaseMs);
   }
 
   markCrmFailed(leadId: string, attempts: number): Promise<void> {

@@ -52,7 +52,7 @@ export interface LeadForCrm {
   crmExternalId: string | null;
   /** The CRM ids a previous sync stored (contact, lead or deal, task...), so a retry resumes where it stopped. */
   crmRefs: Record<string, string>;
-  /** When the CRM last took this lead; messages after it are what a follow-up sync must add. */
+  /** The newest message the CRM already has of this lead; messages after it are what a follow-up must add. */
   crmDeliveredAt: Date | null;
 }
 

@@ -35,21 +35,35 @@ export abstract class LeadStore {
   abstract lockLeadOf(conversationId: string): Promise<CurrentLead | null>;
 
   /**
-   * Inside a transaction: two syncs of one lead (the client wrote twice before the first was filed) must not both
-   * find it absent and file it twice: the second waits for the first's transaction and then sees its CRM id.
+   * Takes the lead's CRM lease for `leaseMs` and reads the lead as the CRM gets it, in one statement: two syncs of
+   * one lead (the client wrote twice before the first was filed) must not both find it absent and file it twice.
+   * 'held' while another sync holds the lease; null when there is no such lead.
    */
-  abstract lockForCrmSync(leadId: string): Promise<void>;
+  abstract leaseLeadForCrm(leadId: string, leaseMs: number): Promise<LeadForCrm | 'held' | null>;
+
+  /** Gives the lease back after a sync that failed. */
+  abstract releaseCrmLease(leadId: string): Promise<void>;
 
   /** The lead as the CRM gets it, with the latest messages of its conversation. */
   abstract leadForCrm(leadId: string): Promise<LeadForCrm | null>;
 
-  abstract markCrmDelivered(
-    leadId: string,
-    delivery: { provider: string; externalId: string; refs: Record<string, string>; attempts: number },
-  ): Promise<void>;
+  /** The CRM took the lead as it was up to `delivery.through`; later messages are for the next sync. Ends the lease. */
+  abstract markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<void>;
 
-  /** Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail. */
-  abstract saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void>;
+  /**
+   * Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail; a sync
+   * that makes progress keeps its lease for another `leaseMs`.
+   */
+  abstract saveCrmRefs(leadId: string, refs: Record<string, string>, leaseMs: number): Promise<void>;
 
   abstract markCrmFailed(leadId: string, attempts: number): Promise<void>;
+}
+
+export interface CrmDelivery {
+  provider: string;
+  externalId: string;
+  refs: Record<string, string>;
+  attempts: number;
+  /** The newest message the CRM got (or the lead's read time): what a follow-up starts after. */
+  through: Date;
 }

@@ -29,13 +29,19 @@ export interface OutboxContext {
   prepared?: unknown;
 }
 
+export interface PrepareContext {
+  outboxId: string;
+  /** 1 for the first try; unknown when the job carried its payload, so that the row was not read. */
+  attempt?: number;
+}
+
 /** What a topic's consumer implements. `handle` runs in the transaction that marks the row done. */
 export interface OutboxHandler<P = unknown> {
   /**
    * Slow, read-only work (an LLM call) done before the transaction opens, so it holds no database connection
    * while it waits. It may run again on a retry; only `handle` changes anything.
    */
-  prepare?(payload: P, context: Pick<OutboxContext, 'outboxId'>): Promise<unknown>;
+  prepare?(payload: P, context: PrepareContext): Promise<unknown>;
   handle(payload: P, context: OutboxContext): Promise<void>;
   onDeadLetter?(payload: P, failure: DeadLetterInfo): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { stringify } from 'qs';
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import { PermanentError, ProviderBlockedError, TransientError } from '../../../../shared/domain-error';
 import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
@@ -76,6 +77,28 @@ const READ_RETRY_PAUSE_MS = 100;
 const READ_RETRY_MAX_WAIT_MS = 1000;
 /** No reset time known: b24jssdk waits at least 10 s after OPERATION_TIME_LIMIT. */
 const OPERATION_LIMIT_RETRY_MS = 10000;
+/** Bitrix24 runs a batch's commands one after another: each adds to how long its answer may take. */
+const BATCH_COMMAND_ALLOWANCE_MS = 500;
+/** The HTTP status a code means when it comes back for one command of a batch (which is always HTTP 200). */
+const COMMAND_ERROR_STATUS: Record<string, number> = {
+  QUERY_LIMIT_EXCEEDED: 503,
+  OPERATION_TIME_LIMIT: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+interface Command {
+  method: string;
+  params: Record<string, unknown>;
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+/** `batch`'s answer: per command key, its result or its error, and its `time` block. */
+interface BatchResult {
+  result?: Record<string, unknown> | unknown[];
+  result_error?: Record<string, Bitrix24Reply> | unknown[];
+  result_time?: Record<string, Bitrix24Time> | unknown[];
+}
 
 const PERMANENT_CODES: Record<string, string> = {
   OVERLOAD_LIMIT: 'REST API blocked by Bitrix24 support for overload; ask support to lift the block',
@@ -95,13 +118,23 @@ const PERMANENT_CODES: Record<string, string> = {
 };
 
 /**
- * Calls Bitrix24 REST through an incoming webhook: POST JSON to `<webhook><method>.json`, one rate-limiter token
- * per call, failures sorted into TransientError and PermanentError by Bitrix24's error code first, then by status.
+ * Calls Bitrix24 REST through an incoming webhook, failures sorted into TransientError and PermanentError by
+ * Bitrix24's error code first, then by status.
+ *
+ * Calls share the portal's leaky bucket (BITRIX24_RATE_PER_SEC, burst BITRIX24_RATE_BURST) through one queue:
+ * whoever gets the next token sends every command queued meanwhile, up to BITRIX24_BATCH_SIZE, as one `batch`
+ * call, which the bucket counts once. Under a spike the wait for a token is what fills the batch; a lone command
+ * goes out as a plain call. A batch never chains commands with `$result[...]`: Bitrix24 does not document what a
+ * reference to a failed command holds, so a step that needs another's result waits for it in a later batch.
  */
 export class Bitrix24Client {
   private readonly webhook: Webhook | null;
   /** Per method, when the last answer said its execution-time budget frees up (ms): the hint after a 429. */
   private readonly operatingResetAt = new Map<string, number>();
+  /** Per method, until when the portal refuses it (OPERATION_TIME_LIMIT): its calls fail fast meanwhile. */
+  private readonly parkedUntil = new Map<string, number>();
+  private readonly waiting: Command[] = [];
+  private draining = false;
 
   constructor(
     private readonly env: EnvironmentVariables,
@@ -122,7 +155,7 @@ export class Bitrix24Client {
   async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.callOnce<T>(method, params);
+        return (await this.submit(method, params)) as T;
       } catch (error) {
         const wait = error instanceof TransientError ? (error.retryAfterMs ?? 0) : Infinity;
         if (!READ_METHOD.test(method) || wait > READ_RETRY_MAX_WAIT_MS || attempt > READ_RETRIES) throw error;
@@ -131,10 +164,55 @@ export class Bitrix24Client {
     }
   }
 
-  private async callOnce<T>(method: string, params: Record<string, unknown>): Promise<T> {
-    const webhook = this.requireWebhook();
-    await this.acquireToken(webhook, method);
-    const { status, text } = await this.post(webhook, method, params);
+  private submit(method: string, params: Record<string, unknown>): Promise<unknown> {
+    this.requireWebhook();
+    const parked = (this.parkedUntil.get(method) ?? 0) - Date.now();
+    if (parked > 0) {
+      return Promise.reject(
+        transient(method, 'method execution-time limit: waiting for the portal', 'OPERATION_TIME_LIMIT', parked, false),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ method, params, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Sends what waits, one bucket token per request; a request's answer is not awaited before the next goes. */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        const webhook = this.requireWebhook();
+        try {
+          await this.limiter.acquire(webhook.account, this.env.BITRIX24_RATE_PER_SEC, this.env.BITRIX24_RATE_BURST);
+        } catch {
+          for (const command of this.waiting.splice(0)) {
+            command.reject(
+              transient(command.method, 'rate limiter unavailable (Redis)', 'RATE_LIMITER', undefined, false),
+            );
+          }
+          return;
+        }
+        const commands = this.waiting.splice(0, this.env.BITRIX24_BATCH_SIZE);
+        void (commands.length === 1 ? this.sendOne(webhook, commands[0]) : this.sendBatch(webhook, commands));
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async sendOne(webhook: Webhook, command: Command): Promise<void> {
+    const { method, params } = command;
+    try {
+      const { status, text } = await this.post(webhook, `${method}.json`, params, this.env.CRM_HTTP_TIMEOUT_MS, method);
+      command.resolve(this.resultOf(method, status, text));
+    } catch (error) {
+      command.reject(error as Error);
+    }
+  }
+
+  private resultOf(method: string, status: number, text: string): unknown {
     if (status >= 300 && status < 400) {
       throw permanent(
         method,
@@ -147,7 +225,38 @@ export class Bitrix24Client {
     this.rememberOperating(method, reply.time);
     if (reply.error !== undefined || status >= 300) throw this.failure(method, status, reply);
     if (!('result' in reply)) throw transient(method, `HTTP ${status} without a result`, 'NO_RESULT', undefined, true);
-    return reply.result as T;
+    return reply.result;
+  }
+
+  /**
+   * `halt=0`: one command's error does not stop the others, and each caller gets its own result or error. A
+   * failure of the whole batch (5xx, timeout, lost answer) is each command's failure, uncertain like a plain call's.
+   */
+  private async sendBatch(webhook: Webhook, commands: Command[]): Promise<void> {
+    const cmd = Object.fromEntries(commands.map((c, k) => [`c${k}`, `${c.method}?${stringify(c.params)}`]));
+    const timeoutMs = this.env.CRM_HTTP_TIMEOUT_MS + commands.length * BATCH_COMMAND_ALLOWANCE_MS;
+    let batch: BatchResult;
+    try {
+      const { status, text } = await this.post(webhook, 'batch.json', { halt: 0, cmd }, timeoutMs, 'batch');
+      batch = (this.resultOf('batch', status, text) ?? {}) as BatchResult;
+    } catch (error) {
+      for (const command of commands) command.reject(asFailureOf(command.method, error as Error));
+      return;
+    }
+    commands.forEach((command, k) => {
+      const key = `c${k}`;
+      const time = entryOf<Bitrix24Time>(batch.result_time, key);
+      this.rememberOperating(command.method, time);
+      const error = entryOf<Bitrix24Reply>(batch.result_error, key);
+      if (error) {
+        const code = String(error.error ?? '').toUpperCase();
+        command.reject(this.failure(command.method, COMMAND_ERROR_STATUS[code] ?? 400, error));
+      } else if (batch.result && hasEntry(batch.result, key)) {
+        command.resolve(entryOf(batch.result, key));
+      } else {
+        command.reject(transient(command.method, 'batch answer without its result', 'NO_RESULT', undefined, true));
+      }
+    });
   }
 
   private requireWebhook(): Webhook {
@@ -160,31 +269,25 @@ export class Bitrix24Client {
     return this.webhook;
   }
 
-  private async acquireToken(webhook: Webhook, method: string): Promise<void> {
-    try {
-      await this.limiter.acquire(webhook.account, this.env.BITRIX24_RATE_PER_SEC, this.env.BITRIX24_RATE_BURST);
-    } catch {
-      throw transient(method, 'rate limiter unavailable (Redis)', 'RATE_LIMITER', undefined, false);
-    }
-  }
-
   private async post(
     webhook: Webhook,
+    path: string,
+    body: Record<string, unknown>,
+    timeoutMs: number,
     method: string,
-    params: Record<string, unknown>,
   ): Promise<{ status: number; text: string }> {
     try {
-      const response = await fetch(`${webhook.base}${method}.json`, {
+      const response = await fetch(`${webhook.base}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(params),
+        body: JSON.stringify(body),
         // A redirect means the portal moved; following it would turn the POST into a GET and lose the body.
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.env.CRM_HTTP_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       return { status: response.status, text: await response.text() };
     } catch (error) {
-      throw networkFailure(method, error, this.env.CRM_HTTP_TIMEOUT_MS);
+      throw networkFailure(method, error, timeoutMs);
     }
   }
 
@@ -200,13 +303,9 @@ export class Bitrix24Client {
       return transient(method, `${detail}: request rate limit exceeded`, code, QUERY_LIMIT_RETRY_MS, false);
     }
     if (code === 'OPERATION_TIME_LIMIT' || (status === 429 && !code)) {
-      return transient(
-        method,
-        `${detail}: method execution-time limit`,
-        'OPERATION_TIME_LIMIT',
-        this.operatingWait(method),
-        false,
-      );
+      const wait = this.operatingWait(method);
+      this.parkedUntil.set(method, Date.now() + wait);
+      return transient(method, `${detail}: method execution-time limit`, 'OPERATION_TIME_LIMIT', wait, false);
     }
     if (Object.hasOwn(PERMANENT_CODES, code)) return permanent(method, `${detail}: ${PERMANENT_CODES[code]}`, code);
     if (status >= 500)
@@ -219,6 +318,28 @@ export class Bitrix24Client {
     const wait = resetAt === undefined ? 0 : resetAt - Date.now() + 1000;
     return wait > 0 ? wait : OPERATION_LIMIT_RETRY_MS;
   }
+}
+
+/** A batch's failure as one of its commands sees it: the same class and outcome, under the command's method. */
+function asFailureOf(method: string, error: Error): Error {
+  if (error instanceof Bitrix24TransientError) {
+    return new Bitrix24TransientError(
+      error.message.replace(/^Bitrix24 batch:/, `Bitrix24 ${method} (in a batch):`),
+      error.retryAfterMs,
+      error.code,
+      error.uncertain,
+    );
+  }
+  return error;
+}
+
+/** `result`, `result_error` and `result_time` are objects keyed by command, or `[]` when empty. */
+function entryOf<T>(entries: Record<string, unknown> | unknown[] | undefined, key: string): T | undefined {
+  return entries && !Array.isArray(entries) ? (entries[key] as T | undefined) : undefined;
+}
+
+function hasEntry(entries: Record<string, unknown> | unknown[], key: string): boolean {
+  return !Array.isArray(entries) && Object.hasOwn(entries, key);
 }
 
 function parseWebhook(url: string | undefined): Webhook | null {

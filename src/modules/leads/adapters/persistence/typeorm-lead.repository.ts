@@ -2,10 +2,51 @@ import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '../../../../database/typeorm-unit-of-work';
 import type { Channel } from '../../domain/channel';
 import type { CurrentLead, LeadForCrm, LeadStatus } from '../../domain/lead';
-import { LeadStore, type LeadWrite } from '../../ports/lead-store.port';
+import { LeadStore, type CrmDelivery, type LeadWrite } from '../../ports/lead-store.port';
 
 /** The CRM gets the latest messages of a conversation; the mappers cut long transcripts further. */
 const TRANSCRIPT_WINDOW = 50;
+
+interface LeadForCrmRow {
+  id: string;
+  channel: Channel;
+  intent: string;
+  urgency: 'hot' | 'cold';
+  status: LeadStatus;
+  details: Record<string, string>;
+  crm_external_id: string | null;
+  crm_refs: Record<string, string>;
+  crm_synced_through: Date | null;
+  contact_id: string;
+  name: string | null;
+  phone_e164: string | null;
+  transcript: Array<{ direction: 'in' | 'out'; text: string; created_at: string }>;
+}
+
+/** The lead `l` as the CRM gets it, with the latest $2 messages of its conversation. */
+const LEAD_FOR_CRM_COLUMNS = `l.id, l.channel, l.intent, l.urgency, l.status, l.details, l.crm_external_id,
+  l.crm_refs, COALESCE(l.crm_synced_through, l.crm_delivered_at) AS crm_synced_through, c.id AS contact_id,
+  c.name, c.phone_e164,
+  COALESCE((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM (
+     SELECT m.id, m.direction, m.text, m.created_at FROM messages m
+     WHERE m.conversation_id = l.conversation_id ORDER BY m.created_at DESC, m.id DESC LIMIT $2) t),
+   '[]') AS transcript`;
+
+function toLeadForCrm(row: LeadForCrmRow): LeadForCrm {
+  return {
+    id: row.id,
+    channel: row.channel,
+    intent: row.intent,
+    urgency: row.urgency,
+    status: row.status,
+    details: row.details,
+    contact: { id: row.contact_id, name: row.name, phone: row.phone_e164 },
+    transcript: row.transcript.map((m) => ({ direction: m.direction, text: m.text, at: new Date(m.created_at) })),
+    crmExternalId: row.crm_external_id,
+    crmRefs: row.crm_refs,
+    crmDeliveredAt: row.crm_synced_through,
+  };
+}
 
 /** SQL for leads and their CRM state. Joins the caller's transaction when there is one. */
 @Injectable()
@@ -20,77 +61,69 @@ export class TypeOrmLeadRepository implements LeadStore {
    * Inside a transaction: holds until it ends, so two syncs of one lead never run at once. Not a row lock: the
    * sync holds it across its CRM calls, and triage must still be able to update the lead meanwhile.
    */
-  async lockForCrmSync(leadId: string): Promise<void> {
-    await this.query(`SELECT pg_advisory_xact_lock(hashtextextended('crm.sync:' || $1, 0))`, [leadId]);
+  async leaseLeadForCrm(leadId: string, leaseMs: number): Promise<LeadForCrm | 'held' | null> {
+    // RETURNING gives the lead as it is once any write in progress has committed; the messages come from the
+    // statement's snapshot, which may miss one being written now: `through` then says so, and its own sync follows.
+    const rows = await this.query<LeadForCrmRow[]>(
+      `WITH l AS (
+         UPDATE leads SET crm_lease_until = clock_timestamp() + make_interval(secs => $3 / 1000.0)
+         WHERE id = $1 AND (crm_lease_until IS NULL OR crm_lease_until < clock_timestamp())
+         RETURNING *)
+       SELECT ${LEAD_FOR_CRM_COLUMNS} FROM l JOIN contacts c ON c.id = l.contact_id`,
+      [leadId, TRANSCRIPT_WINDOW, leaseMs],
+    );
+    if (rows[0]) return toLeadForCrm(rows[0]);
+    const exists = await this.query<unknown[]>('SELECT 1 FROM leads WHERE id = $1', [leadId]);
+    return exists.length > 0 ? 'held' : null;
   }
 
-  /** The lead as the CRM gets it, with the latest TRANSCRIPT_WINDOW messages of its conversation, in one read. */
+  async releaseCrmLease(leadId: string): Promise<void> {
+    await this.query('UPDATE leads SET crm_lease_until = NULL WHERE id = $1', [leadId]);
+  }
+
   async leadForCrm(leadId: string): Promise<LeadForCrm | null> {
-    const leads = await this.query<
-      Array<{
-        id: string;
-        channel: Channel;
-        intent: string;
-        urgency: 'hot' | 'cold';
-        status: LeadStatus;
-        details: Record<string, string>;
-        crm_external_id: string | null;
-        crm_refs: Record<string, string>;
-        crm_delivered_at: Date | null;
-        contact_id: string;
-        name: string | null;
-        phone_e164: string | null;
-        transcript: Array<{ direction: 'in' | 'out'; text: string; created_at: string }>;
-      }>
-    >(
-      `SELECT l.id, l.channel, l.intent, l.urgency, l.status, l.details, l.crm_external_id, l.crm_refs,
-              l.crm_delivered_at, c.id AS contact_id, c.name, c.phone_e164,
-              COALESCE((SELECT json_agg(t ORDER BY t.created_at, t.id) FROM (
-                 SELECT m.id, m.direction, m.text, m.created_at FROM messages m
-                 WHERE m.conversation_id = l.conversation_id ORDER BY m.created_at DESC, m.id DESC LIMIT $2) t),
-               '[]') AS transcript
-       FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE l.id = $1`,
+    const rows = await this.query<LeadForCrmRow[]>(
+      `SELECT ${LEAD_FOR_CRM_COLUMNS} FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE l.id = $1`,
       [leadId, TRANSCRIPT_WINDOW],
     );
-    const lead = leads[0];
-    if (!lead) return null;
-    return {
-      id: lead.id,
-      channel: lead.channel,
-      intent: lead.intent,
-      urgency: lead.urgency,
-      status: lead.status,
-      details: lead.details,
-      contact: { id: lead.contact_id, name: lead.name, phone: lead.phone_e164 },
-      transcript: lead.transcript.map((m) => ({ direction: m.direction, text: m.text, at: new Date(m.created_at) })),
-      crmExternalId: lead.crm_external_id,
-      crmRefs: lead.crm_refs,
-      crmDeliveredAt: lead.crm_delivered_at,
-    };
+    return rows[0] ? toLeadForCrm(rows[0]) : null;
   }
 
-  async markCrmDelivered(
-    leadId: string,
-    delivery: { provider: string; externalId: string; refs: Record<string, string>; attempts: number },
-  ): Promise<void> {
+  async markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<void> {
     await this.query(
       `UPDATE leads SET crm_provider = $2, crm_external_id = $3, crm_refs = $4, crm_status = 'delivered',
-         crm_attempts = $5, crm_delivered_at = now(), updated_at = now() WHERE id = $1`,
-      [leadId, delivery.provider, delivery.externalId, JSON.stringify(delivery.refs), delivery.attempts],
+         crm_attempts = $5, crm_delivered_at = now(), crm_synced_through = GREATEST(crm_synced_through, $6),
+         crm_lease_until = NULL,
+         updated_at = now()
+       WHERE id = $1`,
+      [
+        leadId,
+        delivery.provider,
+        delivery.externalId,
+        JSON.stringify(delivery.refs),
+        delivery.attempts,
+        delivery.through,
+      ],
     );
   }
 
-  async saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
+  async saveCrmRefs(leadId: string, refs: Record<string, string>, leaseMs: number): Promise<void> {
     await this.uow.detached(() =>
-      this.query(`UPDATE leads SET crm_refs = crm_refs || $2::jsonb WHERE id = $1`, [leadId, JSON.stringify(refs)]),
+      this.query(
+        `UPDATE leads SET crm_refs = crm_refs || $2::jsonb,
+           crm_lease_until = clock_timestamp() + make_interval(secs => $3 / 1000.0)
+         WHERE id = $1`,
+        [leadId, JSON.stringify(refs), leaseMs],
+      ),
     );
   }
 
   async markCrmFailed(leadId: string, attempts: number): Promise<void> {
-    await this.query(`UPDATE leads SET crm_status = 'failed', crm_attempts = $2, updated_at = now() WHERE id = $1`, [
-      leadId,
-      attempts,
-    ]);
+    await this.query(
+      `UPDATE leads SET crm_status = 'failed', crm_attempts = $2, crm_lease_until = NULL, updated_at = now()
+       WHERE id = $1`,
+      [leadId, attempts],
+    );
   }
 
   /**

@@ -105,12 +105,13 @@ export class OutboxJobRunner {
     try {
       if (!handler.prepare) return await handleClaimed(undefined);
       // The job's copy of the payload spares a read; a job the relay published has none.
-      const entry = carriedBy<P>(job) ?? ((await this.repository.findPending(id)) as OutboxEntry<P> | null);
+      const carried = carriedBy<P>(job);
+      const read = carried ? null : ((await this.repository.findPending(id)) as OutboxEntry<P> | null);
+      const entry = carried ?? read;
       if (!entry) return;
       tried = { entry };
-      await this.traced(entry, async (span) =>
-        handleClaimed(await handler.prepare!(entry.payload, { outboxId: id }), span),
-      );
+      const context = { outboxId: id, attempt: read ? read.attempts + 1 : undefined };
+      await this.traced(entry, async (span) => handleClaimed(await handler.prepare!(entry.payload, context), span));
     } catch (error) {
       if (!tried) throw error;
       const { entry, attempt } = tried as { entry: TriedEntry<P>; attempt?: number };

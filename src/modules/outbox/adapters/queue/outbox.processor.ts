@@ -1,7 +1,7 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type { DeadLetterInfo, OutboxContext, OutboxHandler } from '../../domain/outbox-entry';
+import type { DeadLetterInfo, OutboxContext, PrepareContext, OutboxHandler } from '../../domain/outbox-entry';
 import type { OutboxJobData } from '../../outbox.topics';
 import { OutboxJobRunner } from './outbox-job.runner';
 
@@ -17,7 +17,7 @@ export abstract class OutboxProcessor<P> extends WorkerHost implements OutboxHan
   /** Jobs of this topic started per second across all workers, when the work behind it has a rate limit. */
   protected ratePerSec?: number;
 
-  prepare?(payload: P, context: OutboxContext): Promise<unknown>;
+  prepare?(payload: P, context: PrepareContext): Promise<unknown>;
   abstract handle(payload: P, context: OutboxContext): Promise<void>;
   onDeadLetter?(payload: P, failure: DeadLetterInfo): Promise<void>;
 
