@@ -11,7 +11,7 @@ import { TriageLearning1764000000009 } from './1764000000009-TriageLearning';
 import { LlmSpend1764000000010 } from './1764000000010-LlmSpend';
 import { MergeContacts1764000000011 } from './1764000000011-MergeContacts';
 import { ReplyQueuePerChannel1764000000012 } from './1764000000012-ReplyQueuePerChannel';
-import { CrmSyncLease1764000000013 } from './1764000000013-CrmSyncLease';
+import { CrmSyncOutsideTransactions1764000000013 } from './1764000000013-CrmSyncOutsideTransactions';
 
 /** Every migration, oldest first. A new migration is added here as well as in its own file. */
 export const MIGRATIONS = [
@@ -28,5 +28,5 @@ export const MIGRATIONS = [
   LlmSpend1764000000010,
   MergeContacts1764000000011,
   ReplyQueuePerChannel1764000000012,
-  CrmSyncLease1764000000013,
+  CrmSyncOutsideTransactions1764000000013,
 ];

@@ -232,14 +232,15 @@ export class EnvironmentVariables {
 
   /**
    * CRM syncs at once per worker process. They wait on the CRM outside any transaction, holding a database
-   * connection only for a statement at a time, and their calls to Bitrix24 share its batches: more at once means
-   * fuller batches under a spike.
+   * connection only for a statement at a time, and their calls to Bitrix24 share its batches. A batch of 50
+   * commands takes the portal seconds to run and a lead's steps go one after another, so keeping the portal's
+   * 2 requests/s × 50 commands busy takes hundreds of syncs at once.
    */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(200)
-  CRM_SYNC_CONCURRENCY = 25;
+  @Max(1000)
+  CRM_SYNC_CONCURRENCY = 500;
 
   /** Replay CRM dead letters of outages and blocks by themselves once the CRM answers again. */
   @Transform(toBool)

@@ -5,7 +5,7 @@ import { PermanentError, RateLimitedError, TransientError } from '../../../share
 import { maskPhone } from '../../../shared/phone';
 import { LeadsFacade, type LeadForCrm } from '../../leads';
 import { ManagerAlerts } from '../../notifications';
-import type { DeadLetterInfo } from '../../outbox';
+import { OutboxWriter, type DeadLetterInfo } from '../../outbox';
 import { CrmGateway, type CrmLeadRef } from '../ports/crm-gateway.port';
 
 /**
@@ -43,6 +43,7 @@ export class SyncLeadToCrmUseCase {
     private readonly leads: LeadsFacade,
     private readonly crm: CrmGateway,
     private readonly alerts: ManagerAlerts,
+    private readonly outbox: OutboxWriter,
     private readonly env: EnvironmentVariables,
   ) {}
 
@@ -62,15 +63,19 @@ export class SyncLeadToCrmUseCase {
     }
   }
 
-  /** In the job's transaction: the lead is in the CRM as `deliver` left it; the lease ends. */
+  /**
+   * In the job's transaction: the lead is in the CRM as `deliver` left it; the lease ends. A message that came
+   * while the sync ran may have joined this sync after it read the lead: it gets a sync of its own.
+   */
   async record(leadId: string, delivered: DeliveredLead, attempt: number): Promise<void> {
-    await this.leads.markCrmDelivered(leadId, {
+    const { behind } = await this.leads.markCrmDelivered(leadId, {
       provider: this.crm.provider,
       externalId: delivered.ref.externalId,
       refs: delivered.ref.refs,
       attempts: attempt,
       through: delivered.through,
     });
+    if (behind) await this.outbox.add('crm.sync', { leadId });
     crmDeliveries.inc({ provider: this.crm.provider, result: 'delivered' });
   }
 

@@ -139,7 +139,7 @@ export class LeadsFacade {
     return this.leads.leadForCrm(leadId);
   }
 
-  markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<void> {
+  markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<{ behind: boolean }> {
     return this.leads.markCrmDelivered(leadId, delivery);
   }
 

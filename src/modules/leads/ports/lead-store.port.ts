@@ -47,8 +47,11 @@ export abstract class LeadStore {
   /** The lead as the CRM gets it, with the latest messages of its conversation. */
   abstract leadForCrm(leadId: string): Promise<LeadForCrm | null>;
 
-  /** The CRM took the lead as it was up to `delivery.through`; later messages are for the next sync. Ends the lease. */
-  abstract markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<void>;
+  /**
+   * The CRM took the lead as it was up to `delivery.through`; ends the lease. `behind`: the conversation has
+   * messages after that (they came while the sync ran), which need a sync of their own.
+   */
+  abstract markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<{ behind: boolean }>;
 
   /**
    * Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail; a sync

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EnvironmentVariables } from '../../../../config/env.validation';
 import type { LeadForCrm } from '../../../leads';
 import { CrmGateway, type CrmLeadRef, type CrmSyncContext } from '../../ports/crm-gateway.port';
-import { CREATE_SENT_AT, waitOutInFlightCreate } from '../shared/in-flight-create';
+import {
+  carriedByEarlierCreate,
+  CREATE_SENT_AT,
+  createSending,
+  waitOutInFlightCreate,
+} from '../shared/in-flight-create';
 import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
 import { Bitrix24Client, mayHaveReachedBitrix24 } from './bitrix24.client';
 import {
@@ -27,6 +32,8 @@ interface Target {
   entity: Bitrix24Entity;
   id: string;
   contactId?: string;
+  /** Filed by an earlier try, found again by its saved id or by ORIGIN_ID. */
+  filedEarlier?: boolean;
 }
 
 type UncertainMarker = 'taskUncertain' | 'commentUncertain';
@@ -58,6 +65,11 @@ export class Bitrix24CrmAdapter extends CrmGateway {
 
   async upsertLead(lead: LeadForCrm, context: CrmSyncContext): Promise<CrmLeadRef> {
     const target = lead.crmExternalId ? await this.followUp(lead, context) : await this.fileNew(lead, context);
+    if (!lead.crmExternalId && target.filedEarlier) {
+      // An earlier try filed it with the messages up to then; what the client wrote since goes as a comment.
+      const carried = carriedByEarlierCreate(lead.crmRefs);
+      if (carried) await this.commentNewMessages(target, { ...lead, crmDeliveredAt: carried }, context);
+    }
     const taskId = await this.ensureTask(lead, target, context);
     const refs: Record<string, string> = { entity: target.entity, [idKey(target.entity)]: target.id };
     if (target.contactId) refs.contactId = target.contactId;
@@ -69,13 +81,13 @@ export class Bitrix24CrmAdapter extends CrmGateway {
     const refs = lead.crmRefs;
     const entity = asEntity(refs.entity) ?? (await this.entityKind());
     const known = refs[idKey(entity)];
-    if (known) return { entity, id: known, contactId: refs.contactId };
+    if (known) return { entity, id: known, contactId: refs.contactId, filedEarlier: true };
 
     const mayExist = context.attempt > 1 || Object.keys(refs).length > 0;
     if (mayExist) await waitOutInFlightCreate(refs[CREATE_SENT_AT], this.env.CRM_CREATE_SETTLE_MS);
     const found = mayExist ? await this.findByOrigin(entity, lead.id) : null;
     if (found) {
-      const target = { ...found, contactId: found.contactId ?? refs.contactId };
+      const target = { ...found, contactId: found.contactId ?? refs.contactId, filedEarlier: true };
       await context.saveRefs({
         entity,
         [idKey(entity)]: target.id,
@@ -85,7 +97,7 @@ export class Bitrix24CrmAdapter extends CrmGateway {
     }
 
     const contactId = refs.contactId ?? (await this.resolveContact(lead, entity, context));
-    await context.saveRefs({ [CREATE_SENT_AT]: String(Date.now()) });
+    await context.saveRefs(createSending(lead.transcript));
     const id = await this.createEntity(entity, lead, contactId);
     await context.saveRefs({ [idKey(entity)]: id });
     return { entity, id, contactId };
@@ -94,9 +106,14 @@ export class Bitrix24CrmAdapter extends CrmGateway {
   private async followUp(lead: LeadForCrm, context: CrmSyncContext): Promise<Target> {
     const entity = asEntity(lead.crmRefs.entity) ?? (await this.entityKind());
     const target: Target = { entity, id: lead.crmExternalId!, contactId: lead.crmRefs.contactId };
+    await this.commentNewMessages(target, lead, context);
+    return target;
+  }
+
+  /** The messages after `lead.crmDeliveredAt` as one timeline comment, when there are any. */
+  private async commentNewMessages(target: Target, lead: LeadForCrm, context: CrmSyncContext): Promise<void> {
     const comment = followUpComment(lead, this.options.zone);
     if (comment) await this.addComment(target, comment, lead, context);
-    return target;
   }
 
   /** Cached per instance: a portal switches CRM mode rarely, and a lead keeps the entity it was filed as. */

@@ -5,6 +5,23 @@ const MAX_INLINE_WAIT_MS = 2000;
 
 /** The ref under which an adapter records when it last sent a create, before the request leaves. */
 export const CREATE_SENT_AT = 'createSentAt';
+/**
+ * The ref under which it records the newest message that create carried (epoch ms): a later try that finds the
+ * lead filed by it sends what came after as a follow-up, rather than taking the newer transcript as delivered.
+ */
+export const CREATE_CARRIED_THROUGH = 'createCarriedThrough';
+
+/** The newest message a create sent by an earlier try carried; null when no try recorded it. */
+export function carriedByEarlierCreate(refs: Record<string, string>): Date | null {
+  const through = Number(refs[CREATE_CARRIED_THROUGH]);
+  return refs[CREATE_CARRIED_THROUGH] !== undefined && Number.isFinite(through) ? new Date(through) : null;
+}
+
+/** What to record, before a create leaves, so that a later try can resume from it. */
+export function createSending(transcript: ReadonlyArray<{ at: Date }>): Record<string, string> {
+  const newest = transcript.at(-1)?.at.getTime() ?? 0;
+  return { [CREATE_SENT_AT]: String(Date.now()), [CREATE_CARRIED_THROUGH]: String(newest) };
+}
 
 /**
  * No CRM here has an idempotency key, so after a create that got no answer the adapter looks the lead up before

@@ -89,13 +89,16 @@ export class TypeOrmLeadRepository implements LeadStore {
     return rows[0] ? toLeadForCrm(rows[0]) : null;
   }
 
-  async markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<void> {
-    await this.query(
+  async markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<{ behind: boolean }> {
+    // Timestamps reach the sync through JSON with milliseconds: compare at that precision.
+    const [rows] = await this.query<[Array<{ behind: boolean }>, number]>(
       `UPDATE leads SET crm_provider = $2, crm_external_id = $3, crm_refs = $4, crm_status = 'delivered',
          crm_attempts = $5, crm_delivered_at = now(), crm_synced_through = GREATEST(crm_synced_through, $6),
          crm_lease_until = NULL,
          updated_at = now()
-       WHERE id = $1`,
+       WHERE id = $1
+       RETURNING EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = leads.conversation_id
+                           AND date_trunc('milliseconds', m.created_at) > $6) AS behind`,
       [
         leadId,
         delivery.provider,
@@ -105,6 +108,7 @@ export class TypeOrmLeadRepository implements LeadStore {
         delivery.through,
       ],
     );
+    return { behind: rows[0]?.behind ?? false };
   }
 
   async saveCrmRefs(leadId: string, refs: Record<string, string>, leaseMs: number): Promise<void> {
@@ -181,7 +185,7 @@ export class TypeOrmLeadRepository implements LeadStore {
       : 'NULL';
     const rows = await this.query<Array<{ id: string; follow_up_id: string; reply_follow_up_id: string | null }>>(
       `WITH triaged AS (UPDATE messages SET triage = $3 WHERE id = $4), lead AS (${lead})${withReply}
-       SELECT lead.id, outbox_add($1, jsonb_build_object('leadId', lead.id), $2) AS follow_up_id,
+       SELECT lead.id, outbox_add_once($1, jsonb_build_object('leadId', lead.id), $2) AS follow_up_id,
               ${replySend} AS reply_follow_up_id
        FROM lead${reply_ ? ' JOIN reply ON true' : ''}`,
       params,
