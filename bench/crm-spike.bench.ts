@@ -1,11 +1,13 @@
 /**
- * `npm run bench:crm-spike -- [--clients 1500] [--seconds 60] [--failure-rate 0.2] [--command-ms 200]`
+ * `npm run bench:crm-spike -- [--provider bitrix24|amocrm] [--clients 1500] [--seconds 60] [--failure-rate 0.2]
+ *   [--command-ms 200]`
  *
- * A promo's spike against a cloud Bitrix24 portal at its real limits: CLIENTS new website clients write twice each
- * within SECONDS (the second message 2-5 s after the first), and the portal is the fake at a standard cloud plan's
- * leaky bucket (2 requests/s, burst 50), charging COMMAND_MS per command (inside a batch too) and its operating-time
- * limit, with FAILURE_RATE of the requests failing: 5xx, QUERY_LIMIT_EXCEEDED, a hang, an answer lost after the
- * request (a whole batch) ran, and per-command errors inside batches.
+ * A promo's spike against the CRM at its real limits: CLIENTS new website clients write twice each within SECONDS
+ * (the second message 2-5 s after the first). Bitrix24 is the fake portal at a standard cloud plan's leaky bucket
+ * (2 requests/s, burst 50), charging COMMAND_MS per command (inside a batch too) and its operating-time limit, with
+ * FAILURE_RATE of the requests failing: 5xx, QUERY_LIMIT_EXCEEDED, a hang, an answer lost after the request (a
+ * whole batch) ran, and per-command errors inside batches. amoCRM is the fake account at 7 requests/s, COMMAND_MS a
+ * request, with FAILURE_RATE of 5xx, 429, hangs and answers lost after a create.
  *
  * Prints time to CRM per lead (from the client's first message to the lead appearing in the portal) p50/p95, the
  * drain time (last message to the last message in the portal), CRM requests and write commands per lead, dead
@@ -18,12 +20,15 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { createHttpApp } from '../src/bootstrap';
 import { validateEnvironment } from '../src/config/env.validation';
+import { AMO_RATE_PER_SEC, FakeAmoCrm } from '../test/fakes/amocrm/fake-amocrm';
 import { bitrixError, FakeBitrix24 } from '../test/fakes/bitrix24/fake-bitrix24';
 import type { FakeRequest } from '../test/fakes/fake-http-server';
+import type { CrmFakeView } from '../test/support/crm-contract';
 import { percentile } from './support/load';
 
 const { values: args } = parseArgs({
   options: {
+    provider: { type: 'string', default: process.env.BENCH_CRM_PROVIDER ?? 'bitrix24' },
     clients: { type: 'string', default: process.env.BENCH_CLIENTS ?? '1500' },
     seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '60' },
     'failure-rate': { type: 'string', default: process.env.BENCH_CRM_FAILURE_RATE ?? '0.2' },
@@ -46,7 +51,19 @@ const TEXTS = [
   (c: number) => `И подскажите, сколько стоит покрытие гель-лаком? ${marker(c, 2)}`,
 ];
 
-async function startPortal(): Promise<{ portal: FakeBitrix24; webhook: string }> {
+interface Portal {
+  view: CrmFakeView;
+  env: Record<string, string>;
+  /** The lead's texts in the CRM: Bitrix24's COMMENTS field of the filed lead, timeline comments, amoCRM notes. */
+  textsOf(lead: { id: string; originId: string }): string[];
+  requests(): number;
+  writes(): number;
+  refused(): number;
+  limits: string;
+  stop(): Promise<void>;
+}
+
+async function startBitrix24(): Promise<Portal> {
   const portal = new FakeBitrix24().useCloudLimits('standard');
   portal.latencyMs = COMMAND_MS;
   portal.commandLatencyMs = COMMAND_MS;
@@ -65,31 +82,76 @@ async function startPortal(): Promise<{ portal: FakeBitrix24; webhook: string }>
     { error: 'INTERNAL_SERVER_ERROR', error_description: 'Internal server error', status: 500 },
     Infinity,
   );
-  return { portal, webhook };
+  return {
+    view: portal,
+    env: {
+      CRM_PROVIDER: 'bitrix24',
+      BITRIX24_WEBHOOK_URL: webhook,
+      BITRIX24_RATE_PER_SEC: '2',
+      BITRIX24_RATE_BURST: '50',
+    },
+    textsOf: (lead) => {
+      const filed = portal
+        .commandLog('crm.lead.add')
+        .find((c) => c.ok && String(c.params.fields?.ORIGIN_ID) === lead.originId);
+      return [String(filed?.params.fields?.COMMENTS ?? ''), ...portal.comments(lead.id)];
+    },
+    requests: () => portal.httpCalls(),
+    writes: () => portal.writeCommandCount(),
+    refused: () => portal.bucketRefusals,
+    limits: 'Bitrix24 cloud limits (2 req/s, burst 50)',
+    stop: () => portal.stop(),
+  };
 }
 
-/** Markers of client messages in the portal: in a lead's COMMENTS when it was filed, and in timeline comments. */
-function markersInPortal(portal: FakeBitrix24): { seen: Map<string, number>; leadSeenAt: Map<string, number> } {
-  const seen = new Map<string, number>();
-  const count = (text: string) => {
-    for (const found of text.match(/\[k\d+m[12]\]/g) ?? []) seen.set(found, (seen.get(found) ?? 0) + 1);
+async function startAmoCrm(): Promise<Portal> {
+  const account = new FakeAmoCrm({ ratePerSec: AMO_RATE_PER_SEC });
+  account.latencyMs = COMMAND_MS;
+  const base = await account.start();
+  const creates = (r: FakeRequest) => /leads\/complex/.test(r.path);
+  account.failureRate = FAILURE_RATE;
+  account.randomFaults = [
+    { fault: { status: 500, body: { title: 'Internal Server Error', status: 500 } } },
+    { fault: { status: 429, headers: { 'retry-after': '1' }, body: { title: 'Too Many Requests', status: 429 } } },
+    { fault: 'hang' },
+    { fault: 'drop-after', match: creates },
+  ];
+  return {
+    view: account,
+    env: { ...account.benchEnv(base), AMOCRM_RATE_PER_SEC: String(AMO_RATE_PER_SEC - 1) },
+    textsOf: (lead) => account.comments(lead.id),
+    requests: () => account.httpCalls(),
+    writes: () => account.writeItemCount(),
+    refused: () => account.rateRefusals,
+    limits: 'amoCRM limit (7 req/s)',
+    stop: () => account.stop(),
   };
-  const leadSeenAt = new Map<string, number>();
-  for (const lead of portal.leads()) {
-    const filed = portal
-      .commandLog('crm.lead.add')
-      .find((c) => c.ok && String(c.params.fields?.ORIGIN_ID) === lead.originId);
-    if (filed) {
-      count(String(filed.params.fields?.COMMENTS ?? ''));
-      leadSeenAt.set(lead.originId, filed.at);
+}
+
+/** When each lead first appeared in the CRM, by our lead id, sampled every 250 ms. */
+function watchArrivals(view: CrmFakeView): { seenAt: Map<string, number>; stop(): void } {
+  const seenAt = new Map<string, number>();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const lead of view.leads()) if (!seenAt.has(lead.originId)) seenAt.set(lead.originId, now);
+  }, 250);
+  return { seenAt, stop: () => clearInterval(timer) };
+}
+
+/** How often each message's marker is in the CRM. */
+function markersIn(portal: Portal): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const lead of portal.view.leads()) {
+    for (const text of portal.textsOf(lead)) {
+      for (const found of text.match(/\[k\d+m[12]\]/g) ?? []) seen.set(found, (seen.get(found) ?? 0) + 1);
     }
-    for (const comment of portal.comments(lead.id)) count(comment);
   }
-  return { seen, leadSeenAt };
+  return seen;
 }
 
 async function main(): Promise<void> {
-  const { portal, webhook } = await startPortal();
+  const portal = args.provider === 'amocrm' ? await startAmoCrm() : await startBitrix24();
+  const arrivals = watchArrivals(portal.view);
   const id = randomBytes(3).toString('hex');
   const env = validateEnvironment({
     DATABASE_URL: `${PG}/volna_bench_spike_${id}`,
@@ -97,10 +159,7 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: `bench-spike-${id}`,
     ADMIN_API_TOKEN: randomBytes(16).toString('hex'),
     LOG_LEVEL: 'error',
-    CRM_PROVIDER: 'bitrix24',
-    BITRIX24_WEBHOOK_URL: webhook,
-    BITRIX24_RATE_PER_SEC: '2',
-    BITRIX24_RATE_BURST: '50',
+    ...portal.env,
     CRM_REDRIVE_ENABLED: 'false', // dead letters stay final, so the bench can count them
   });
   const app = await createHttpApp(env);
@@ -178,9 +237,11 @@ async function main(): Promise<void> {
         )
       ).rows.map((r) => r.lead_id),
     );
-    const { seen, leadSeenAt } = markersInPortal(portal);
+    arrivals.stop();
+    const seen = markersIn(portal);
+    const leadSeenAt = arrivals.seenAt;
     const perOrigin = new Map<string, number>();
-    for (const lead of portal.leads()) perOrigin.set(lead.originId, (perOrigin.get(lead.originId) ?? 0) + 1);
+    for (const lead of portal.view.leads()) perOrigin.set(lead.originId, (perOrigin.get(lead.originId) ?? 0) + 1);
     const duplicateLeads = [...perOrigin.values()].reduce((sum, n) => sum + n - 1, 0);
     const duplicateMessages = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
 
@@ -211,7 +272,7 @@ async function main(): Promise<void> {
     const within60s = toCrm.filter((ms) => ms <= 60_000).length;
 
     console.log(
-      `\nbench:crm-spike  ${CLIENTS} clients × 2 messages in ${SECONDS} s; Bitrix24 cloud limits (2 req/s, burst 50), ` +
+      `\nbench:crm-spike  ${CLIENTS} clients × 2 messages in ${SECONDS} s; ${portal.limits}, ` +
         `${COMMAND_MS} ms a command, ${FAILURE_RATE * 100} % faults; node ${process.version}`,
     );
     console.log(`leads                     ${clientOfLead.size} (${rejected} messages rejected)`);
@@ -223,15 +284,16 @@ async function main(): Promise<void> {
       `drain after last message  ${Number.isNaN(drainedAt) ? `not drained in ${DRAIN_TIMEOUT_MS / 1000} s` : `${((drainedAt - lastSentAt) / 1000).toFixed(1)} s`}`,
     );
     console.log(
-      `CRM requests per lead     ${(portal.httpCalls() / clientOfLead.size).toFixed(2)} (${portal.httpCalls()} requests, ${portal.bucketRefusals} refused by the bucket)`,
+      `CRM requests per lead     ${(portal.requests() / clientOfLead.size).toFixed(2)} (${portal.requests()} requests, ${portal.refused()} refused by the CRM's limit)`,
     );
-    console.log(`write commands per lead   ${(portal.writeCommandCount() / clientOfLead.size).toFixed(2)}`);
+    console.log(`write commands per lead   ${(portal.writes() / clientOfLead.size).toFixed(2)}`);
     console.log(`dead letters              ${deadLeads.size}`);
     console.log(`duplicates                ${duplicateLeads} leads, ${duplicateMessages} messages`);
     console.log(`missing                   ${missingLeads} leads, ${missingMessages} messages (not dead-lettered)`);
     failed = missingLeads + missingMessages + duplicateLeads + duplicateMessages > 0 || Number.isNaN(drainedAt);
   } finally {
     await db.end();
+    arrivals.stop();
     await app.close();
     await portal.stop();
     const admin = new Client({ connectionString: `${PG}/postgres` });

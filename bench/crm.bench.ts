@@ -1,7 +1,8 @@
 /**
  * `npm run bench:crm -- [--provider bitrix24|amocrm] [--leads 500] [--failure-rate 0.3] [--latency-ms 20]`
  *
- * N website messages become N leads that the real CRM adapter files in its fake CRM, which fails the given
+ * N website messages become N leads that the real CRM adapter files in its fake CRM, at the provider's real
+ * limits (a cloud Bitrix24 portal's 2 requests/s with a burst of 50, amoCRM's 7 requests/s), which fails the given
  * share of calls (a mix of 5xx, rate limits, timeouts and "created, then the connection dropped"). Prints CRM
  * success %, dead letters % of leads, average retries per lead, p50/p95 from message accepted to lead in CRM,
  * and duplicates in the CRM. Targets from the field: success > 98 % at 30 % failures, dead letters < 1 %,
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { createHttpApp } from '../src/bootstrap';
 import { validateEnvironment } from '../src/config/env.validation';
-import { FakeAmoCrm } from '../test/fakes/amocrm/fake-amocrm';
+import { AMO_RATE_PER_SEC, FakeAmoCrm } from '../test/fakes/amocrm/fake-amocrm';
 import { bitrixError, FakeBitrix24 } from '../test/fakes/bitrix24/fake-bitrix24';
 import type { FakeRequest } from '../test/fakes/fake-http-server';
 
@@ -40,7 +41,7 @@ async function startFake(): Promise<{
 }> {
   const creates = (r: FakeRequest) => /(crm\.(lead|deal)\.add|leads\/complex)/.test(r.path);
   if (args.provider === 'amocrm') {
-    const fake = new FakeAmoCrm();
+    const fake = new FakeAmoCrm({ ratePerSec: AMO_RATE_PER_SEC });
     fake.latencyMs = Number(args['latency-ms']);
     const base = await fake.start();
     fake.failureRate = FAILURE_RATE;
@@ -51,9 +52,13 @@ async function startFake(): Promise<{
       { fault: 'hang' },
       { fault: 'drop-after', match: creates },
     ];
-    return { env: fake.benchEnv(base), leads: () => fake.leads(), stop: () => fake.stop() };
+    return {
+      env: { ...fake.benchEnv(base), AMOCRM_RATE_PER_SEC: String(AMO_RATE_PER_SEC - 1) },
+      leads: () => fake.leads(),
+      stop: () => fake.stop(),
+    };
   }
-  const fake = new FakeBitrix24();
+  const fake = new FakeBitrix24().useCloudLimits('standard');
   fake.latencyMs = Number(args['latency-ms']);
   const base = await fake.start();
   fake.failureRate = FAILURE_RATE;
@@ -67,7 +72,7 @@ async function startFake(): Promise<{
     env: {
       CRM_PROVIDER: 'bitrix24',
       BITRIX24_WEBHOOK_URL: fake.webhookUrl(base),
-      BITRIX24_RATE_PER_SEC: '200',
+      BITRIX24_RATE_PER_SEC: '2',
       BITRIX24_RATE_BURST: '50',
     },
     leads: () => fake.leads(),

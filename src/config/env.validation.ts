@@ -327,10 +327,11 @@ export class EnvironmentVariables {
   @IsInt({ message: 'must be the id of the lead text field that keeps the Volna lead id (required with amocrm)' })
   AMOCRM_EXTERNAL_ID_FIELD_ID?: number;
 
+  /** amoCRM allows 7 requests/s per account; 6 with a burst of one never puts more than 7 in a second. */
   @Transform(toNumber)
   @IsNumber()
   @Min(0.1)
-  AMOCRM_RATE_PER_SEC = 7;
+  AMOCRM_RATE_PER_SEC = 6;
 
   // Manager alerts: always logged; also sent to a Telegram chat and/or a webhook when configured.
   @ValidateIf((env: EnvironmentVariables) => env.MANAGER_TELEGRAM_CHAT_ID !== undefined)

@@ -93,16 +93,17 @@ describe('a lead refined by messages read at the same time', () => {
     ]);
   });
 
-  it('every write files a CRM sync for the lead', async () => {
+  it('every write has a CRM sync for the lead: one pending at a time, which a later write joins', async () => {
     const [first, second] = await conversationWithTwoMessages();
     const a = await assess(first, { intent: 'book', urgency: 'hot', escalate: false, details: {} });
     const b = await assess(second, { intent: 'price', urgency: 'cold', escalate: false, details: {} });
     expect(b.leadId).toBe(a.leadId);
+    expect(b.followUpId).toBe(a.followUpId);
     const { rows } = await db.query(
       `SELECT count(*)::int AS n FROM outbox WHERE topic = 'crm.sync' AND payload->>'leadId' = $1`,
       [a.leadId],
     );
-    expect(rows[0].n).toBe(2);
+    expect(rows[0].n).toBe(1);
   });
 
   it('a reply written with a lead that lost the race is written once, with the lead that won', async () => {

@@ -18,11 +18,6 @@ const QUICK_PASS_PAUSE_MS = 200;
 const isBlip = (error: unknown) =>
   error instanceof TransientError && (error.retryAfterMs === undefined || error.retryAfterMs <= 2000);
 
-/**
- * Longer than any sync: each step that makes progress renews it, and a sync whose worker died gives the lead up
- * when it lapses.
- */
-const LEASE_MS = 2 * 60_000;
 /** Another sync of the lead is under way: this one waits for it, and then has little or nothing left to do. */
 const BUSY_RETRY_MS = 2000;
 
@@ -47,11 +42,21 @@ export class SyncLeadToCrmUseCase {
     private readonly env: EnvironmentVariables,
   ) {}
 
-  /** `attempt`: unknown means a previous try may have reached the CRM, so the adapter looks before it creates. */
+  /**
+   * `attempt`: unknown means a previous try may have reached the CRM, so the adapter looks before it creates.
+   *
+   * The lease lasts as long as the job's lock (QUEUE_LOCK_DURATION_MS) and is renewed as often as the lock: a
+   * worker that dies gives the lead up about when its job comes back to another worker.
+   */
   async deliver(leadId: string, attempt = 2): Promise<DeliveredLead> {
-    const lead = await this.leads.leaseLeadForCrm(leadId, LEASE_MS);
+    const leaseMs = this.env.QUEUE_LOCK_DURATION_MS;
+    const lead = await this.leads.leaseLeadForCrm(leadId, leaseMs);
     if (!lead) throw new PermanentError(`lead ${leadId} does not exist`);
     if (lead === 'held') throw new RateLimitedError(`lead ${leadId} is being synced by another worker`, BUSY_RETRY_MS);
+    const renewal = setInterval(
+      () => void this.leads.renewCrmLease(leadId, leaseMs).catch(() => undefined),
+      leaseMs / 2,
+    );
     try {
       const ref = await this.upsert(lead, attempt);
       const newest = lead.transcript.at(-1)?.at ?? lead.crmDeliveredAt ?? new Date(0);
@@ -60,6 +65,8 @@ export class SyncLeadToCrmUseCase {
       crmDeliveries.inc({ provider: this.crm.provider, result: 'failed' });
       await this.leads.releaseCrmLease(leadId).catch(() => undefined); // else it lapses
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
   }
 
@@ -83,7 +90,7 @@ export class SyncLeadToCrmUseCase {
     const refs = { ...lead.crmRefs };
     const saveRefs = async (saved: Record<string, string>) => {
       Object.assign(refs, saved);
-      await this.leads.saveCrmRefs(lead.id, saved, LEASE_MS);
+      await this.leads.saveCrmRefs(lead.id, saved);
     };
     for (let pass = 1; ; pass++) {
       try {

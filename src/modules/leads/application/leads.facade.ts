@@ -151,12 +151,16 @@ export class LeadsFacade {
     return this.leads.leaseLeadForCrm(leadId, leaseMs);
   }
 
+  renewCrmLease(leadId: string, leaseMs: number): Promise<void> {
+    return this.leads.renewCrmLease(leadId, leaseMs);
+  }
+
   releaseCrmLease(leadId: string): Promise<void> {
     return this.leads.releaseCrmLease(leadId);
   }
 
-  saveCrmRefs(leadId: string, refs: Record<string, string>, leaseMs: number): Promise<void> {
-    return this.leads.saveCrmRefs(leadId, refs, leaseMs);
+  saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
+    return this.leads.saveCrmRefs(leadId, refs);
   }
 
   markCrmFailed(leadId: string, attempts: number): Promise<void> {

@@ -41,6 +41,9 @@ export abstract class LeadStore {
    */
   abstract leaseLeadForCrm(leadId: string, leaseMs: number): Promise<LeadForCrm | 'held' | null>;
 
+  /** Keeps the lease for another `leaseMs`, while the sync that holds it still runs. */
+  abstract renewCrmLease(leadId: string, leaseMs: number): Promise<void>;
+
   /** Gives the lease back after a sync that failed. */
   abstract releaseCrmLease(leadId: string): Promise<void>;
 
@@ -53,11 +56,8 @@ export abstract class LeadStore {
    */
   abstract markCrmDelivered(leadId: string, delivery: CrmDelivery): Promise<{ behind: boolean }>;
 
-  /**
-   * Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail; a sync
-   * that makes progress keeps its lease for another `leaseMs`.
-   */
-  abstract saveCrmRefs(leadId: string, refs: Record<string, string>, leaseMs: number): Promise<void>;
+  /** Keeps the CRM ids of the steps done so far, in their own transaction, before the next step can fail. */
+  abstract saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void>;
 
   abstract markCrmFailed(leadId: string, attempts: number): Promise<void>;
 }

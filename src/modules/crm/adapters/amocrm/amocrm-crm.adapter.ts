@@ -5,6 +5,7 @@ import type { LeadForCrm } from '../../../leads';
 import { CrmGateway, type CrmLeadRef, type CrmSyncContext } from '../../ports/crm-gateway.port';
 import { CREATE_SENT_AT, waitOutInFlightCreate } from '../shared/in-flight-create';
 import { RedisRateLimiter } from '../../../../redis/redis-rate-limiter';
+import { AmoBulkPoster } from './amocrm-bulk';
 import { AmoCrmTokenStore } from './amocrm-token.store';
 import {
   AmoCrmClient,
@@ -19,7 +20,6 @@ import {
   contactHasPhone,
   embeddedItems,
   externalIdOf,
-  firstEmbeddedId,
   followUpNoteText,
   hotTaskPayload,
   lastMessageAt,
@@ -52,6 +52,8 @@ export class AmoCrmAdapter extends CrmGateway {
   private readonly logger = new Logger(AmoCrmAdapter.name);
   private readonly config: AmoMappingConfig;
   private readonly client: AmoCrmClient | null;
+  /** Creates, notes and tasks of all syncs in flight, sent together. */
+  private readonly bulk: AmoBulkPoster | null;
   private readonly settleMs: number;
 
   constructor(env: EnvironmentVariables, limiter: RedisRateLimiter, uow: TypeOrmUnitOfWork) {
@@ -70,8 +72,10 @@ export class AmoCrmAdapter extends CrmGateway {
         ? new AmoCrmTokenStore(env, limiter, uow)
         : new LongLivedAmoToken(env.AMOCRM_ACCESS_TOKEN!);
       this.client = new AmoCrmClient(env, limiter, tokens);
+      this.bulk = new AmoBulkPoster(this.client);
     } else {
       this.client = null;
+      this.bulk = null;
     }
   }
 
@@ -122,7 +126,7 @@ export class AmoCrmAdapter extends CrmGateway {
             contactId: contactId === null ? undefined : String(contactId),
           }),
         );
-        const created = await this.createLead(client, lead, contactId);
+        const created = await this.createLead(lead, contactId);
         leadId = created.leadId;
         contactId = created.contactId ?? contactId;
       }
@@ -229,12 +233,11 @@ export class AmoCrmAdapter extends CrmGateway {
   }
 
   private async createLead(
-    client: AmoCrmClient,
     lead: LeadForCrm,
     contactId: number | null,
   ): Promise<{ leadId: number; contactId: number | null }> {
-    const body = await client.post<unknown>('leads/complex', complexLeadPayload(lead, this.config, contactId));
-    const result = parseComplexResult(body);
+    const [item] = complexLeadPayload(lead, this.config, contactId);
+    const result = parseComplexResult([await this.bulk!.post('leads/complex', item)]);
     if (!result) {
       throw new AmoCrmTransientError('amoCRM POST leads/complex answered without a lead id', undefined, true);
     }
@@ -260,8 +263,8 @@ export class AmoCrmAdapter extends CrmGateway {
       if (existing) return existing.id;
     }
     if (refs[sent.key] !== sent.value) await save({ [sent.key]: sent.value });
-    const body = await client.post<unknown>('leads/notes', notePayload(leadId, text, requestId));
-    const id = firstEmbeddedId(body, 'notes');
+    const [item] = notePayload(leadId, text, requestId);
+    const id = positiveInt(String((await this.bulk!.post('leads/notes', item)).id));
     if (id === null)
       throw new AmoCrmTransientError('amoCRM POST leads/notes answered without a note id', undefined, true);
     return id;
@@ -288,8 +291,8 @@ export class AmoCrmAdapter extends CrmGateway {
       if (existing) return existing.id;
     }
     if (refs.taskSent !== 'yes') await save({ taskSent: 'yes' });
-    const body = await client.post<unknown>('tasks', hotTaskPayload(lead, leadId, this.config, Date.now()));
-    const id = firstEmbeddedId(body, 'tasks');
+    const [item] = hotTaskPayload(lead, leadId, this.config, Date.now());
+    const id = positiveInt(String((await this.bulk!.post('tasks', item)).id));
     if (id === null) throw new AmoCrmTransientError('amoCRM POST tasks answered without a task id', undefined, true);
     return id;
   }

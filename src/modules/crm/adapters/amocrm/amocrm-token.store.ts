@@ -5,7 +5,7 @@ import {
   AmoCrmPermanentError,
   AmoCrmTransientError,
   amoAccount,
-  amoBurst,
+  AMO_BURST,
   retryAfterMs,
   type AmoAccessTokens,
 } from './amocrm.client';
@@ -154,7 +154,7 @@ export class AmoCrmTokenStore implements AmoAccessTokens {
   private async exchange(refreshToken: string): Promise<{ access: string; refresh: string; expiresAt: Date }> {
     const where = 'amoCRM POST /oauth2/access_token';
     try {
-      await this.limiter.acquire(this.account, this.env.AMOCRM_RATE_PER_SEC, amoBurst(this.env.AMOCRM_RATE_PER_SEC));
+      await this.limiter.acquire(this.account, this.env.AMOCRM_RATE_PER_SEC, AMO_BURST);
     } catch {
       throw new AmoCrmTransientError('amoCRM rate limiter unavailable (Redis)', undefined, false);
     }

@@ -91,10 +91,12 @@ export function amoAccount(baseUrl: string): string {
   return new URL(baseUrl).host;
 }
 
-/** Burst of the shared token bucket: one second's worth of requests. */
-export function amoBurst(ratePerSec: number): number {
-  return Math.max(1, Math.ceil(ratePerSec));
-}
+/**
+ * Burst of the shared token bucket: one request. amoCRM counts requests per second, and a bucket admits its burst
+ * plus a second's worth of tokens in any one second: a full second's worth of burst would double the rate after
+ * an idle moment. With one, no second holds more than AMOCRM_RATE_PER_SEC + 1.
+ */
+export const AMO_BURST = 1;
 
 /**
  * How long to wait after a 429: `retry_after` in the body (seconds, as in the Kommo example), else the
@@ -201,7 +203,7 @@ export class AmoCrmClient {
 
   private async send(method: AmoMethod, path: string, request: AmoRequest, token: string): Promise<RawAnswer> {
     try {
-      await this.limiter.acquire(this.account, this.env.AMOCRM_RATE_PER_SEC, amoBurst(this.env.AMOCRM_RATE_PER_SEC));
+      await this.limiter.acquire(this.account, this.env.AMOCRM_RATE_PER_SEC, AMO_BURST);
     } catch {
       throw new AmoCrmTransientError('amoCRM rate limiter unavailable (Redis)', undefined, false);
     }

@@ -7,7 +7,6 @@ import {
   contactHasPhone,
   embeddedItems,
   externalIdOf,
-  firstEmbeddedId,
   followUpNoteText,
   hotTaskPayload,
   lastMessageAt,
@@ -222,9 +221,7 @@ describe('amoCRM mapping', () => {
 
     it('reads HAL collections, and nothing from a 204', () => {
       const body = { _embedded: { notes: [{ id: 70000001 }, { id: 70000002 }] } };
-      expect(firstEmbeddedId(body, 'notes')).toBe(70000001);
       expect(embeddedItems(body, 'notes')).toHaveLength(2);
-      expect(firstEmbeddedId(null, 'notes')).toBeNull();
       expect(embeddedItems(null, 'contacts')).toEqual([]);
     });
   });

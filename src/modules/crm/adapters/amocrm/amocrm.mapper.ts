@@ -267,14 +267,6 @@ export function contactHasPhone(contact: AmoContact, phone: string): boolean {
   );
 }
 
-/** The first id in a HAL collection answer (`{_embedded: {notes: [{id}]}}`), or null. */
-export function firstEmbeddedId(body: unknown, collection: string): number | null {
-  const embedded = (body as { _embedded?: Record<string, unknown> } | null)?._embedded;
-  const items = embedded?.[collection];
-  const id = Array.isArray(items) ? Number((items[0] as { id?: unknown } | undefined)?.id) : NaN;
-  return Number.isInteger(id) && id > 0 ? id : null;
-}
-
 /** The items of a HAL collection answer; [] for a 204 (null) or any other shape. */
 export function embeddedItems<T>(body: unknown, collection: string): T[] {
   const items = (body as { _embedded?: Record<string, unknown> } | null)?._embedded?.[collection];

@@ -77,6 +77,14 @@ export class TypeOrmLeadRepository implements LeadStore {
     return exists.length > 0 ? 'held' : null;
   }
 
+  async renewCrmLease(leadId: string, leaseMs: number): Promise<void> {
+    await this.query(
+      `UPDATE leads SET crm_lease_until = clock_timestamp() + make_interval(secs => $2 / 1000.0)
+       WHERE id = $1 AND crm_lease_until IS NOT NULL`,
+      [leadId, leaseMs],
+    );
+  }
+
   async releaseCrmLease(leadId: string): Promise<void> {
     await this.query('UPDATE leads SET crm_lease_until = NULL WHERE id = $1', [leadId]);
   }
@@ -111,14 +119,9 @@ export class TypeOrmLeadRepository implements LeadStore {
     return { behind: rows[0]?.behind ?? false };
   }
 
-  async saveCrmRefs(leadId: string, refs: Record<string, string>, leaseMs: number): Promise<void> {
+  async saveCrmRefs(leadId: string, refs: Record<string, string>): Promise<void> {
     await this.uow.detached(() =>
-      this.query(
-        `UPDATE leads SET crm_refs = crm_refs || $2::jsonb,
-           crm_lease_until = clock_timestamp() + make_interval(secs => $3 / 1000.0)
-         WHERE id = $1`,
-        [leadId, JSON.stringify(refs), leaseMs],
-      ),
+      this.query(`UPDATE leads SET crm_refs = crm_refs || $2::jsonb WHERE id = $1`, [leadId, JSON.stringify(refs)]),
     );
   }
 
